@@ -1,0 +1,5 @@
+"""``python -m sim``: run the Hydra app."""
+
+from sim.cli import main
+
+main()

@@ -1,0 +1,150 @@
+"""Summary metrics of a replication and confidence intervals over replications.
+
+Revenue is the network's total daily revenue over all sites, so money that
+moves abroad still counts: "recovery" means the network's, not Cambodia's.
+Daily revenue is smoothed with a trailing 7-day mean before the trough and
+recovery are read, so one unlucky day does not make a trough.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from sim.model import ReplicationResult
+from sim.schema import ScamsimConfig
+
+#: Columns of ``summary.csv`` after ``replication``, in order.
+SUMMARY_COLUMNS = (
+    "baseline_revenue",
+    "trough_frac",
+    "trough_day",
+    "recovery_days",
+    "final_frac",
+    "revenue_lost_days",
+    "host_final_frac",
+    "raids",
+    "raids_deflected",
+    "warned_share",
+    "arrests_workers",
+    "arrests_managers",
+    "arrests_bosses",
+    "low_level_share",
+    "nationalities_arrested",
+    "relocations",
+    "relocations_abroad",
+    "compounds_closed",
+    "compounds_founded",
+    "workers_final",
+    "repatriated",
+    "retrafficked",
+)
+
+#: The metrics the terminal table shows.
+HEADLINE = (
+    "raids",
+    "arrests_workers",
+    "low_level_share",
+    "nationalities_arrested",
+    "trough_frac",
+    "recovery_days",
+    "final_frac",
+    "host_final_frac",
+    "relocations",
+    "compounds_closed",
+)
+
+RECOVERY_LEVEL = 0.9
+
+
+def rolling7(x: np.ndarray) -> np.ndarray:
+    """Trailing 7-day mean (shorter windows at the start)."""
+    c = np.cumsum(np.insert(x, 0, 0.0))
+    idx = np.arange(1, x.size + 1)
+    lo = np.maximum(idx - 7, 0)
+    return (c[idx] - c[lo]) / (idx - lo)
+
+
+def summarise(result: ReplicationResult, config: ScamsimConfig) -> dict[str, float]:
+    """One summary row; ``recovery_days`` is NaN when revenue never recovers."""
+    t0 = config.intervention_day
+    revenue = result.revenue
+    baseline = float(revenue[t0 - 30 : t0].mean())
+    smooth = rolling7(revenue)
+    after = smooth[t0:]
+    trough = int(np.argmin(after))
+    scale = baseline if baseline > 0 else math.nan
+    recovered = np.flatnonzero(after[trough:] >= RECOVERY_LEVEL * baseline)
+    if after.min() >= RECOVERY_LEVEL * baseline:
+        recovery = 0.0
+    elif recovered.size:
+        recovery = float(trough + recovered[0])
+    else:
+        recovery = math.nan
+    host = _host_sites(result, config)
+    host_rev = result.series["revenue_usd"][:, host].sum(axis=1)
+    host_base = host_rev[t0 - 30 : t0].mean()
+    counts = _event_counts(result)
+    arrests = counts.get("arrest_workers", 0) + counts.get("arrest_managers", 0) + counts.get("arrest_boss", 0)
+    raids = counts.get("raid", 0)
+    return {
+        "baseline_revenue": baseline,
+        "trough_frac": float(after[trough] / scale),
+        "trough_day": float(trough),
+        "recovery_days": recovery,
+        "final_frac": float(revenue[-30:].mean() / scale),
+        "revenue_lost_days": float(np.sum(np.maximum(baseline - revenue[t0:], 0.0)) / scale),
+        "host_final_frac": float(host_rev[-30:].mean() / host_base) if host_base > 0 else math.nan,
+        "raids": raids,
+        "raids_deflected": counts.get("raid_deflected", 0),
+        "warned_share": counts.get("warning", 0) / raids if raids else math.nan,
+        "arrests_workers": counts.get("arrest_workers", 0),
+        "arrests_managers": counts.get("arrest_managers", 0),
+        "arrests_bosses": counts.get("arrest_boss", 0),
+        "low_level_share": counts.get("arrest_workers", 0) / arrests if arrests else math.nan,
+        "nationalities_arrested": result.nationalities_arrested,
+        "relocations": counts.get("relocation", 0),
+        "relocations_abroad": _relocations_abroad(result, config),
+        "compounds_closed": counts.get("compound_closed", 0),
+        "compounds_founded": result.compounds_founded,
+        "workers_final": float(result.series["workers"][-1].sum()),
+        "repatriated": int(result.status_counts[-1, 5]),
+        "retrafficked": counts.get("retrafficked", 0),
+    }
+
+
+def _event_counts(result: ReplicationResult) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for _day, kind, _s, _c, _b, count in result.events:
+        # arrests and flows count people; everything else counts events
+        out[kind] = out.get(kind, 0) + (count if kind in ("arrest_workers", "arrest_managers", "retrafficked") else 1)
+    return out
+
+
+def _host_sites(result: ReplicationResult, config: ScamsimConfig) -> np.ndarray:
+    """Sites in the countries the scenario's campaigns target (all sites if none)."""
+    countries = {camp.country for camp in config.scenario.campaigns.values()} or {"Cambodia"}
+    mask = np.array([config.world.sites[s].country in countries for s in result.site_names])
+    return np.flatnonzero(mask) if mask.any() else np.arange(len(result.site_names))
+
+
+def _relocations_abroad(result: ReplicationResult, config: ScamsimConfig) -> int:
+    host = set(_host_sites(result, config).tolist())
+    return sum(1 for e in result.events if e[1] == "relocation" and e[2] not in host)
+
+
+def mean_ci(values: np.ndarray, level: float = 0.95) -> tuple[float, float, float, int]:
+    """Mean and Student-t confidence interval, ignoring NaNs; returns (mean, lo, hi, n)."""
+    from scipy.special import stdtrit  # light import; scipy.stats costs ~1 s
+
+    x = np.asarray(values, float)
+    x = x[~np.isnan(x)]
+    n = x.size
+    if n == 0:
+        return math.nan, math.nan, math.nan, 0
+    mean = float(x.mean())
+    if n == 1:
+        return mean, math.nan, math.nan, 1
+    half = float(stdtrit(n - 1, 0.5 + level / 2) * x.std(ddof=1) / math.sqrt(n))
+    return mean, mean - half, mean + half, n

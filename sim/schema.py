@@ -1,0 +1,283 @@
+"""Typed configuration schema, registered in Hydra's ConfigStore.
+
+Every tunable number of the model is a field here, with its unit, the range
+it may take and where its default comes from (``facts.md`` or "assumed").
+Hydra merges the YAML in ``configs/`` over these dataclasses, OmegaConf
+checks the types, and :mod:`sim.validate` checks the ranges and names once,
+before a run, using the same metadata.  Keeping the metadata next to the
+field means a parameter table can be generated from the code and cannot
+drift from it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from hydra.core.config_store import ConfigStore
+from omegaconf import MISSING
+
+INF = float("inf")
+
+
+def param(default: Any, unit: str, lo: float = 0.0, hi: float = INF, source: str = "assumed") -> Any:
+    """A numeric field with its allowed closed range ``[lo, hi]`` and provenance."""
+    return field(default=default, metadata={"unit": unit, "range": (lo, hi), "source": source})
+
+
+def prob(default: float, source: str = "assumed") -> Any:
+    """A probability or share: a number in [0, 1]."""
+    return param(default, "probability", 0.0, 1.0, source)
+
+
+# --------------------------------------------------------------------------- world
+
+
+@dataclass
+class SiteConf:
+    """A place where compounds stand."""
+
+    country: str = MISSING
+    lat: float = param(0.0, "degrees", -90.0, 90.0)
+    lon: float = param(0.0, "degrees", -180.0, 180.0)
+    room: int = param(10, "compounds", 0, INF, "sized so the site can grow, facts.md growth row")
+    compounds: int = param(0, "compounds", 0)
+    workers: int = param(0, "people", 0)
+    bosses: int = param(1, "bosses", 0)
+    grid_supplier: str = ""  # country whose grid feeds the site ("" = its own)
+    base_pressure: float = prob(0.0)
+    attractiveness: float = param(1.0, "relative revenue", 0.0, INF)
+
+
+@dataclass
+class ProtectorConf:
+    """An official or elite who sells protection at some sites."""
+
+    rank: str = "local"  # local | provincial | national
+    sites: list[str] = field(default_factory=list)
+    strength: float = prob(0.5)
+
+
+@dataclass
+class NationalityConf:
+    weight: float = param(1.0, "relative share", 0.0)
+    entry_via: str = ""  # country recruits enter through ("" = arrive by air)
+
+
+@dataclass
+class WorldConf:
+    name: str = MISSING
+    sites: dict[str, SiteConf] = field(default_factory=dict)
+    protectors: dict[str, ProtectorConf] = field(default_factory=dict)
+    nationalities: dict[str, NationalityConf] = field(default_factory=dict)
+    compound_size_sigma: float = param(0.7, "log-sd", 0.0, 3.0, "assumed: compounds range from cells of tens to thousands")
+    capacity_headroom: float = param(1.15, "capacity / initial workforce", 1.0, 10.0)
+    workers_per_manager: float = param(40.0, "workers", 1.0)
+    boss_capital_usd: float = param(5e6, "USD", 0.0)
+    boss_protector_links: float = prob(0.8)
+
+
+# --------------------------------------------------------------------------- scenario
+
+
+@dataclass
+class CampaignConf:
+    """An enforcement directive: raids at a rate that rises, holds and decays."""
+
+    day: int = param(0, "days after intervention start", -INF, INF)
+    ramp_days: float = param(7.0, "days", 0.0)
+    hold_days: float = param(21.0, "days", 0.0)
+    decay_half_life: float = param(14.0, "days", 0.0)
+    peak_raid_rate: float = param(2.6, "raids/day per 100 compounds at its sites", 0.0)
+    targeting: str = "random"  # random | largest | least_protected | site
+    sites: list[str] = field(default_factory=list)  # empty = every site in `country`
+    country: str = "Cambodia"
+    site_pressure: float = prob(1.0)  # pressure the campaign adds at its sites at peak
+
+
+@dataclass
+class CutConf:
+    """A neighbour cuts grid power and/or Internet at sites."""
+
+    day: int = param(0, "days after intervention start", -INF, INF)
+    end_day: int | None = None
+    by: str = "Thailand"
+    sites: list[str] = field(default_factory=list)
+    power: bool = True
+    internet: bool = True
+    substitutes: bool = False  # also block generators' fuel and satellite links
+
+
+@dataclass
+class ProtectorRemovalConf:
+    protector: str = MISSING
+    day: int = param(0, "days after intervention start", -INF, INF)
+
+
+@dataclass
+class BossActionConf:
+    boss: str = MISSING
+    day: int = param(0, "days after intervention start", -INF, INF)
+    action: str = "indict"  # indict | sanction | arrest
+
+
+@dataclass
+class BorderClosureConf:
+    countries: list[str] = field(default_factory=list)
+    day: int = param(0, "days after intervention start", -INF, INF)
+    end_day: int | None = None
+
+
+@dataclass
+class ScenarioConf:
+    name: str = MISSING
+    description: str = ""
+    campaigns: dict[str, CampaignConf] = field(default_factory=dict)
+    cuts: dict[str, CutConf] = field(default_factory=dict)
+    protector_removals: list[ProtectorRemovalConf] = field(default_factory=list)
+    boss_actions: list[BossActionConf] = field(default_factory=list)
+    border_closures: list[BorderClosureConf] = field(default_factory=list)
+
+
+# --------------------------------------------------------------------------- mechanisms
+
+
+@dataclass
+class OperationsConf:
+    revenue_per_worker_day: float = param(350.0, "USD/worker/day", 0.0, INF, "facts.md: ~$128k per worker-year")
+    cost_per_worker_day: float = param(40.0, "USD/worker/day", 0.0)
+    bribe_share: float = prob(0.15, "assumed: elites take a share of profits (USIP 2024)")
+    profit_retained: float = prob(0.1)
+    attrition: bool = True
+    attrition_rate: float = param(1 / 365, "1/day", 0.0, 1.0)
+    laying_low_output: float = prob(0.3)
+
+
+@dataclass
+class RecruitmentConf:
+    enabled: bool = True
+    refill_rate: float = param(0.04, "share of vacancies filled per day", 0.0, 1.0, "facts.md: recruits moved within days")
+    delay_mean: float = param(10.0, "days", 0.0)
+    delay_cv: float = param(0.5, "coefficient of variation", 0.0, 5.0)
+    pressure_slowdown: float = prob(0.6, "facts.md: job ads reappear right after raids")
+    retrafficked_first: bool = True
+
+
+@dataclass
+class GrowthConf:
+    enabled: bool = True
+    expand_prob: float = prob(0.08, "tuned to ~+30%/yr, facts.md growth row")
+    expand_cost_usd: float = param(2e6, "USD", 0.0)
+    calm_days: float = param(90.0, "days without a raid", 0.0)
+    new_compound_workers: float = param(300.0, "capacity", 1.0)
+
+
+@dataclass
+class RaidConf:
+    warnings: bool = True
+    warning_base: float = prob(0.3, "facts.md: Telegram warnings, workers moved out days before")
+    warning_max: float = prob(0.95)
+    flee_share_warned: float = prob(0.9)
+    flee_share_unwarned: float = prob(0.3)
+    arrest_prob_present: float = prob(0.3)
+    arrest_capacity_mean: float = param(40.0, "people per raid", 0.0, INF, "facts.md: ~21-50 arrests per site")
+    deflect_max: float = prob(0.3)
+    soften_max: float = prob(0.5)
+    equipment_seized_share: float = prob(0.8)
+    seal_days_mean: float = param(30.0, "days", 0.0)
+    manager_arrest_prob: float = prob(0.4)
+    boss_present_prob: float = prob(0.1, "facts.md: tycoons left before warrants were served")
+    boss_arrest_prob: float = prob(0.5)
+
+
+@dataclass
+class DecisionConf:
+    relocation: bool = True
+    lay_low_days_mean: float = param(30.0, "days", 0.0, INF, "facts.md: operations stop for a while, then resume")
+    relocation_days_mean: float = param(21.0, "days", 0.0)
+    relocation_fixed_usd: float = param(5e5, "USD", 0.0)
+    relocation_usd_per_km: float = param(1000.0, "USD/km", 0.0)
+    border_crossing_usd: float = param(5e5, "USD", 0.0)
+    equipment_usd_per_worker: float = param(1500.0, "USD", 0.0, INF, "facts.md: ~1 computer and ~2.5 phones per worker")
+    equipment_days_mean: float = param(7.0, "days", 0.0, INF, "facts.md: equipment easily replaced")
+    risk_memory_days: float = param(180.0, "days", 1.0)
+    risk_weight: float = param(2.0, "score per raid remembered", 0.0)
+    relocate_margin: float = param(0.2, "score gain needed to move", 0.0)
+    review_days: float = param(14.0, "days", 1.0)
+
+
+@dataclass
+class InfrastructureConf:
+    substitutes: bool = True
+    no_power_output: float = prob(0.1)
+    no_internet_output: float = prob(0.2)
+    generator_usd: float = param(2e5, "USD per compound", 0.0)
+    generator_days: float = param(14.0, "days", 0.0)
+    satellite_usd: float = param(1e5, "USD per compound", 0.0)
+    satellite_days: float = param(10.0, "days", 0.0)
+
+
+@dataclass
+class ProtectionConf:
+    enabled: bool = True
+    replacement: bool = True
+    replacement_days_mean: float = param(90.0, "days", 0.0, INF, "assumed: a successor official takes the seat")
+    buy_in_usd: float = param(5e5, "USD", 0.0)
+    manager_release_max: float = prob(0.6, "facts.md: roadblocks demanded bribes for release")
+    shield_max: float = prob(0.9)
+    drop_unpaid: bool = True
+    unpaid_days: float = param(60.0, "days without bribes", 1.0)
+
+
+@dataclass
+class BossConf:
+    flee_prob_warned: float = prob(0.8, "facts.md: tycoons left before warrants were served")
+    sanction_freeze_share: float = prob(0.5)
+    successor_prob: float = prob(0.7, "assumed: Duijn et al. 2014, networks reorganise after removals")
+    successor_days_mean: float = param(60.0, "days", 0.0)
+
+
+@dataclass
+class RepatriationConf:
+    enabled: bool = True
+    processing_days: float = param(7.0, "days", 0.0)
+    daily_capacity: int = param(60, "people/day", 0, INF, "facts.md: ~11,000 deported in 2025-26 (derived ~50-60/day)")
+    retraffic_prob_daily: float = prob(0.002, "facts.md: resale of trafficked workers (~$10,000)")
+    fled_report_prob_daily: float = prob(0.01)
+    fled_retraffic_prob_daily: float = prob(0.01)
+    fled_home_prob_daily: float = prob(0.05)
+    trafficked_share: float = prob(0.5, "facts.md: contested, 0.2-0.8")
+
+
+@dataclass
+class BorderConf:
+    enabled: bool = True
+
+
+@dataclass
+class ScamsimConfig:
+    """The whole run: world, scenario, mechanisms, and run control."""
+
+    world: WorldConf = MISSING
+    scenario: ScenarioConf = MISSING
+    operations: OperationsConf = field(default_factory=OperationsConf)
+    recruitment: RecruitmentConf = field(default_factory=RecruitmentConf)
+    growth: GrowthConf = field(default_factory=GrowthConf)
+    raids: RaidConf = field(default_factory=RaidConf)
+    decisions: DecisionConf = field(default_factory=DecisionConf)
+    infrastructure: InfrastructureConf = field(default_factory=InfrastructureConf)
+    protection: ProtectionConf = field(default_factory=ProtectionConf)
+    bosses: BossConf = field(default_factory=BossConf)
+    repatriation: RepatriationConf = field(default_factory=RepatriationConf)
+    border: BorderConf = field(default_factory=BorderConf)
+    seed: int = param(20250716, "integer", 0)
+    replications: int = param(10, "runs", 1)
+    intervention_day: int = param(180, "day", 30, INF, "warm-up long enough for a 30-day baseline")
+    horizon_days: int = param(910, "days", 31)
+    figure: bool = True
+    progress: bool = True
+
+
+def register_configs() -> None:
+    """Register the schema so every YAML file is merged into, and checked against, it."""
+    ConfigStore.instance().store(name="scamsim_schema", node=ScamsimConfig)

@@ -1,0 +1,175 @@
+"""Turn a composed config into typed objects and reject bad values before a run.
+
+Hydra and OmegaConf check types; this module checks meaning: ranges from the
+schema's field metadata, names that must refer to sites, protectors, bosses or
+countries of the world, and dates that must fall inside the horizon.  Each
+problem becomes a :class:`ConfigError` whose one-line message names the key,
+the value and what is allowed, so a user never has to read a traceback and
+no value is ever clamped silently.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import fields, is_dataclass
+from typing import Any
+
+from omegaconf import DictConfig, OmegaConf
+
+from sim.schema import ScamsimConfig
+
+RANKS = ("local", "provincial", "national")
+TARGETING = ("random", "largest", "least_protected", "site")
+BOSS_ACTIONS = ("indict", "sanction", "arrest")
+
+
+class ConfigError(ValueError):
+    """A config value the model cannot run with; the message is one line."""
+
+    def __init__(self, key: str, value: Any, allowed: str) -> None:
+        self.key, self.value, self.allowed = key, value, allowed
+        super().__init__(f"invalid config: {key}={value!r}: {allowed}")
+
+
+def to_config(cfg: DictConfig | ScamsimConfig) -> ScamsimConfig:
+    """Convert once to the typed dataclass tree and validate it."""
+    obj = cfg if isinstance(cfg, ScamsimConfig) else OmegaConf.to_object(cfg)
+    if not isinstance(obj, ScamsimConfig):  # a config composed without the schema
+        raise ConfigError("<root>", type(obj).__name__, "compose with configs/config.yaml (schema scamsim_schema)")
+    validate(obj)
+    return obj
+
+
+def boss_names(config: ScamsimConfig) -> list[str]:
+    """Bosses are generated per site and named ``<site>-boss-<k>``, k from 1."""
+    return [f"{site}-boss-{k}" for site, s in config.world.sites.items() for k in range(1, s.bosses + 1)]
+
+
+def validate(config: ScamsimConfig) -> None:
+    """Raise :class:`ConfigError` on the first problem found."""
+    _check_ranges(config, "")
+    _check_world(config)
+    _check_scenario(config)
+
+
+def _check_ranges(node: Any, prefix: str) -> None:
+    if is_dataclass(node):
+        for f in fields(node):
+            value = getattr(node, f.name)
+            key = f"{prefix}{f.name}"
+            bounds = f.metadata.get("range")
+            if bounds is not None and isinstance(value, (int, float)) and not isinstance(value, bool):
+                lo, hi = bounds
+                if math.isnan(value) or not lo <= value <= hi:
+                    raise ConfigError(key, value, _describe(f.metadata["unit"], lo, hi))
+            _check_ranges(value, key + ".")
+    elif isinstance(node, dict):
+        for name, value in node.items():
+            _check_ranges(value, f"{prefix}{name}.")
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            _check_ranges(value, f"{prefix}{i}.")
+
+
+def _describe(unit: str, lo: float, hi: float) -> str:
+    if unit == "probability":
+        return "must be a probability in [0, 1]"
+    if hi == math.inf:
+        return f"must be >= {lo:g} ({unit})"
+    return f"must be in [{lo:g}, {hi:g}] ({unit})"
+
+
+def _check_world(config: ScamsimConfig) -> None:
+    world = config.world
+    if not world.sites:
+        raise ConfigError("world.sites", {}, "a world needs at least one site")
+    for name, site in world.sites.items():
+        key = f"world.sites.{name}"
+        if site.compounds > site.room:
+            raise ConfigError(f"{key}.compounds", site.compounds, f"must be <= room ({site.room})")
+        if site.compounds > 0 and site.workers < site.compounds:
+            raise ConfigError(f"{key}.workers", site.workers, f"must be >= compounds ({site.compounds})")
+        if site.compounds > 0 and site.bosses < 1:
+            raise ConfigError(f"{key}.bosses", site.bosses, "a site with compounds needs at least one boss")
+    if sum(s.compounds for s in world.sites.values()) == 0:
+        raise ConfigError("world.sites.*.compounds", 0, "a world needs at least one compound")
+    for name, prot in world.protectors.items():
+        key = f"world.protectors.{name}"
+        if prot.rank not in RANKS:
+            raise ConfigError(f"{key}.rank", prot.rank, f"one of {', '.join(RANKS)}")
+        for site in prot.sites:
+            _known_site(f"{key}.sites", site, world.sites)
+    if not world.nationalities or sum(n.weight for n in world.nationalities.values()) <= 0:
+        raise ConfigError("world.nationalities", list(world.nationalities), "need at least one nationality with weight > 0")
+    if config.horizon_days < config.intervention_day + 31:
+        raise ConfigError(
+            "horizon_days", config.horizon_days, f"must be >= intervention_day + 31 ({config.intervention_day + 31})"
+        )
+
+
+def _known_site(key: str, site: str, sites: dict) -> None:
+    if site not in sites:
+        raise ConfigError(key, site, f"unknown site; known sites: {', '.join(sites)}")
+
+
+def _check_day(config: ScamsimConfig, key: str, offset: int, end: bool = False) -> None:
+    absolute = config.intervention_day + offset
+    hi = config.horizon_days if end else config.horizon_days - 1
+    if not 0 <= absolute <= hi:
+        raise ConfigError(
+            key,
+            offset,
+            f"days are counted from intervention_day={config.intervention_day}; allowed "
+            f"{-config.intervention_day}..{hi - config.intervention_day} within horizon_days={config.horizon_days}",
+        )
+
+
+def _check_scenario(config: ScamsimConfig) -> None:
+    scen, world = config.scenario, config.world
+    countries = {s.country for s in world.sites.values()}
+    for name, camp in scen.campaigns.items():
+        key = f"scenario.campaigns.{name}"
+        _check_day(config, f"{key}.day", camp.day)
+        if camp.targeting not in TARGETING:
+            raise ConfigError(f"{key}.targeting", camp.targeting, f"one of {', '.join(TARGETING)}")
+        if camp.country not in countries:
+            raise ConfigError(f"{key}.country", camp.country, f"one of the world's countries: {', '.join(sorted(countries))}")
+        for site in camp.sites:
+            _known_site(f"{key}.sites", site, world.sites)
+        if camp.targeting == "site" and not camp.sites:
+            raise ConfigError(f"{key}.sites", [], "targeting=site needs at least one site name")
+    for name, cut in scen.cuts.items():
+        key = f"scenario.cuts.{name}"
+        _check_day(config, f"{key}.day", cut.day)
+        if not cut.sites:
+            raise ConfigError(f"{key}.sites", [], "a cut needs at least one site name")
+        for site in cut.sites:
+            _known_site(f"{key}.sites", site, world.sites)
+        if cut.end_day is not None:
+            _check_day(config, f"{key}.end_day", cut.end_day, end=True)
+            if cut.end_day <= cut.day:
+                raise ConfigError(f"{key}.end_day", cut.end_day, f"must be after day={cut.day}")
+    for i, rem in enumerate(scen.protector_removals):
+        key = f"scenario.protector_removals.{i}"
+        _check_day(config, f"{key}.day", rem.day)
+        if rem.protector not in world.protectors:
+            raise ConfigError(f"{key}.protector", rem.protector, f"unknown protector; known: {', '.join(world.protectors)}")
+    bosses = set(boss_names(config))
+    for i, act in enumerate(scen.boss_actions):
+        key = f"scenario.boss_actions.{i}"
+        _check_day(config, f"{key}.day", act.day)
+        if act.boss not in bosses:
+            raise ConfigError(
+                f"{key}.boss", act.boss, "unknown boss; bosses are named <site>-boss-<k>, e.g. " + ", ".join(sorted(bosses)[:3])
+            )
+        if act.action not in BOSS_ACTIONS:
+            raise ConfigError(f"{key}.action", act.action, f"one of {', '.join(BOSS_ACTIONS)}")
+    for i, closure in enumerate(scen.border_closures):
+        key = f"scenario.border_closures.{i}"
+        _check_day(config, f"{key}.day", closure.day)
+        if len(closure.countries) != 2 or closure.countries[0] == closure.countries[1]:
+            raise ConfigError(f"{key}.countries", closure.countries, "exactly two different countries")
+        if closure.end_day is not None:
+            _check_day(config, f"{key}.end_day", closure.end_day, end=True)
+            if closure.end_day <= closure.day:
+                raise ConfigError(f"{key}.end_day", closure.end_day, f"must be after day={closure.day}")

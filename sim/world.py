@@ -1,0 +1,224 @@
+"""The actors' state: sites, protectors, bosses and the compound table.
+
+Sites, protectors and bosses are few, so they are plain objects.  Compounds
+are a struct of arrays because the daily operations step reads all of them
+at once; their lifecycle is still driven by SimPy processes (see
+:mod:`sim.bosses`).  :func:`build_world` creates the initial state from the
+validated config and the ``init`` stream.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+import numpy as np
+import simpy
+
+from sim.schema import ScamsimConfig
+from sim.workers import WORKING, WorkerPool
+
+OPERATING, LAYING_LOW, SEALED, RELOCATING, REBUILDING, CLOSED = range(6)
+COMPOUND_STATUS = ("operating", "laying_low", "sealed", "relocating", "rebuilding", "closed")
+ACTIVE = (OPERATING, LAYING_LOW, REBUILDING)  # compounds that stand and can be raided
+
+
+@dataclass
+class Site:
+    index: int
+    name: str
+    country: str
+    lat: float
+    lon: float
+    room: int
+    grid_supplier: str
+    base_pressure: float
+    attractiveness: float
+    power_cut: bool = False
+    internet_cut: bool = False
+    substitutes_blocked: bool = False
+    pressure: float = 0.0
+
+
+@dataclass
+class Protector:
+    index: int
+    name: str
+    rank: str
+    sites: frozenset[int]
+    strength: float
+    active: bool = True
+    income_usd: float = 0.0
+    clients: set[int] = field(default_factory=set)
+    last_paid: dict[int, int] = field(default_factory=dict)
+
+
+@dataclass
+class Boss:
+    index: int
+    name: str
+    home_site: int
+    capital: float
+    protectors: set[int] = field(default_factory=set)
+    compounds: set[int] = field(default_factory=set)
+    status: str = "active"  # active | abroad | arrested | exited
+    raids: list[tuple[int, int]] = field(default_factory=list)  # (day, site) remembered
+    alert: simpy.Event | None = None
+    pending: list[tuple[str, int]] = field(default_factory=list)  # (what, compound)
+    last_raid_day: int = -(10**9)
+
+    @property
+    def free(self) -> bool:
+        return self.status in ("active", "abroad")
+
+
+class CompoundTable:
+    """All compounds, founded or closed, as parallel arrays."""
+
+    FIELDS: ClassVar[dict[str, type]] = {
+        "site": np.int32,
+        "owner": np.int32,
+        "status": np.int8,
+        "capacity": np.float64,
+        "equipment": np.float64,
+        "managers": np.int32,
+        "generator": np.bool_,
+        "satellite": np.bool_,
+        "founded": np.int32,
+        "last_raid": np.int32,
+    }
+
+    def __init__(self, capacity: int) -> None:
+        self.n = 0
+        for name, dtype in self.FIELDS.items():
+            setattr(self, name, np.zeros(max(capacity, 4), dtype))
+
+    def add(self, site: int, owner: int, capacity: float, equipment: float, managers: int, day: int, status: int) -> int:
+        if self.n == self.site.size:
+            for name in self.FIELDS:
+                old = getattr(self, name)
+                new = np.zeros(2 * old.size, old.dtype)
+                new[: self.n] = old[: self.n]
+                setattr(self, name, new)
+        i = self.n
+        self.n += 1
+        self.site[i], self.owner[i], self.status[i] = site, owner, status
+        self.capacity[i], self.equipment[i], self.managers[i] = capacity, equipment, managers
+        self.generator[i] = self.satellite[i] = False
+        self.founded[i], self.last_raid[i] = day, -(10**6)
+        return i
+
+    def active_mask(self) -> np.ndarray:
+        return np.isin(self.status[: self.n], ACTIVE)
+
+    def count_at(self, site: int) -> int:
+        """Compounds standing at a site (anything but closed), for room checks."""
+        n = self.n
+        return int(np.count_nonzero((self.site[:n] == site) & (self.status[:n] != CLOSED)))
+
+
+@dataclass
+class World:
+    sites: list[Site]
+    protectors: list[Protector]
+    bosses: list[Boss]
+    compounds: CompoundTable
+    workers: WorkerPool
+    nationalities: list[str]
+    nationality_p: np.ndarray
+    nationality_entry: list[str]
+    distance_km: np.ndarray
+    site_index: dict[str, int]
+
+    def boss_by_name(self, name: str) -> Boss:
+        return next(b for b in self.bosses if b.name == name)
+
+
+def haversine_km(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
+    """Great-circle distances between every pair of sites."""
+    la, lo = np.radians(lat), np.radians(lon)
+    dla = la[:, None] - la[None, :]
+    dlo = lo[:, None] - lo[None, :]
+    a = np.sin(dla / 2) ** 2 + np.cos(la[:, None]) * np.cos(la[None, :]) * np.sin(dlo / 2) ** 2
+    return 2 * 6371.0 * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
+
+
+def _split(total: int, n: int, sigma: float, rng: np.random.Generator) -> np.ndarray:
+    """Split ``total`` workers over ``n`` compounds with lognormal sizes (each >= 1)."""
+    if n == 0:
+        return np.zeros(0, np.int64)
+    weights = rng.lognormal(0.0, sigma, n)
+    raw = (total - n) * weights / weights.sum()
+    sizes = np.floor(raw).astype(np.int64)
+    remainder = (total - n) - sizes.sum()
+    sizes[np.argsort(raw - sizes)[::-1][:remainder]] += 1
+    return sizes + 1
+
+
+def build_world(config: ScamsimConfig, rng: np.random.Generator) -> World:
+    """Create the initial world: every site's compounds staffed and owned."""
+    wc = config.world
+    sites = [
+        Site(i, name, s.country, s.lat, s.lon, s.room, s.grid_supplier or s.country, s.base_pressure, s.attractiveness)
+        for i, (name, s) in enumerate(wc.sites.items())
+    ]
+    site_index = {s.name: s.index for s in sites}
+    protectors = [
+        Protector(i, name, p.rank, frozenset(site_index[s] for s in p.sites), p.strength)
+        for i, (name, p) in enumerate(wc.protectors.items())
+    ]
+    nat_names = list(wc.nationalities)
+    nat_w = np.array([n.weight for n in wc.nationalities.values()], float)
+    total_compounds = sum(s.compounds for s in wc.sites.values())
+    total_workers = sum(s.workers for s in wc.sites.values())
+    compounds = CompoundTable(2 * total_compounds + 8)
+    pool = WorkerPool(int(total_workers * 2.5) + 1024, compounds.site.size)
+    bosses: list[Boss] = []
+    for site in sites:
+        sc = wc.sites[site.name]
+        first = len(bosses)
+        for k in range(1, sc.bosses + 1):
+            boss = Boss(len(bosses), f"{site.name}-boss-{k}", site.index, wc.boss_capital_usd)
+            for p in protectors:
+                if site.index in p.sites and rng.random() < wc.boss_protector_links:
+                    boss.protectors.add(p.index)
+                    p.clients.add(boss.index)
+            bosses.append(boss)
+        sizes = _split(sc.workers, sc.compounds, wc.compound_size_sigma, rng)
+        owners = first + np.arange(sc.compounds) % max(sc.bosses, 1)
+        for size, owner in zip(sizes, owners, strict=True):
+            c = compounds.add(
+                site.index,
+                int(owner),
+                capacity=float(np.ceil(size * wc.capacity_headroom)),
+                equipment=float(size),
+                managers=int(np.ceil(size / wc.workers_per_manager)),
+                day=0,
+                status=OPERATING,
+            )
+            bosses[owner].compounds.add(c)
+            pool.add_compounds(compounds.site.size)
+            k = int(size)
+            pool.create(
+                np.full(k, c, np.int32),
+                rng.choice(len(nat_names), size=k, p=nat_w / nat_w.sum()).astype(np.int16),
+                rng.random(k) < config.repatriation.trafficked_share,
+                day=0,
+                due=np.zeros(k, np.int32),
+                status=WORKING,
+                reason="initial",
+            )
+    lat = np.array([s.lat for s in sites])
+    lon = np.array([s.lon for s in sites])
+    return World(
+        sites,
+        protectors,
+        bosses,
+        compounds,
+        pool,
+        nat_names,
+        nat_w / nat_w.sum(),
+        [n.entry_via for n in wc.nationalities.values()],
+        haversine_km(lat, lon),
+        site_index,
+    )
