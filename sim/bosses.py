@@ -235,6 +235,7 @@ def take_over(model: Model, boss: Boss):
         if prot.active:
             heir.protectors.add(p)
             prot.clients.add(heir.index)
+            model.protection_version += 1
     for comp in comps:
         if c.status[comp] == CLOSED:
             continue

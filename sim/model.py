@@ -63,6 +63,8 @@ class Model:
         self.installing: set[int] = set()
         self.arrested_nationalities: set[int] = set()
         self.campaigns: list[tuple[CampaignConf, float, np.ndarray]] = []
+        self.protection_version = 0  # bumped whenever a protector or a boss's links change
+        self.protection_cache: tuple[tuple[int, int, int], np.ndarray] | None = None
         self.initial_status = self.world.workers.totals.copy()
         self.initial_compounds = self.world.compounds.n
 

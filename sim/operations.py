@@ -121,7 +121,7 @@ def attrition(model: Model, day: int) -> None:
     rng = model.streams["attrition"]
     k = int(rng.binomial(pool.totals[WORKING], model.config.operations.attrition_rate))
     if k:
-        pool.move(rng.choice(pool.where(WORKING), size=k, replace=False), FLED, day, "attrition")
+        pool.move(pool.sample(WORKING, k, rng), FLED, day, "attrition")
 
 
 def repatriation(model: Model, day: int) -> None:

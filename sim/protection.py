@@ -41,6 +41,9 @@ def protection_matrix(model: Model) -> np.ndarray:
     """Protection of every boss at every site, shape (bosses, sites), in one product."""
     world = model.world
     n_b, n_s = len(world.bosses), len(world.sites)
+    key = (model.protection_version, n_b, len(world.protectors))
+    if model.protection_cache is not None and model.protection_cache[0] == key:
+        return model.protection_cache[1]
     if not model.config.protection.enabled or not world.protectors:
         return np.zeros((n_b, n_s))
     covers = np.zeros((len(world.protectors), n_s))
@@ -50,7 +53,9 @@ def protection_matrix(model: Model) -> np.ndarray:
     links = np.zeros((n_b, len(world.protectors)))
     for b in world.bosses:
         links[b.index, list(b.protectors)] = 1.0
-    return 1.0 - np.exp(links @ covers)
+    matrix = 1.0 - np.exp(links @ covers)
+    model.protection_cache = (key, matrix)
+    return matrix
 
 
 def site_protection(model: Model) -> np.ndarray:
@@ -79,11 +84,13 @@ def link(model: Model, boss: Boss, protector: Protector) -> None:
     boss.protectors.add(protector.index)
     protector.clients.add(boss.index)
     protector.last_paid[boss.index] = model.day
+    model.protection_version += 1
 
 
 def unlink(model: Model, boss: Boss, protector: Protector) -> None:
     boss.protectors.discard(protector.index)
     protector.clients.discard(boss.index)
+    model.protection_version += 1
 
 
 def protector_process(model: Model, protector: Protector):
@@ -103,6 +110,7 @@ def protector_process(model: Model, protector: Protector):
 def remove_protector(model: Model, protector: Protector):
     """Targeting: the protector is removed; a successor may take the seat later."""
     protector.active = False
+    model.protection_version += 1
     for b in sorted(protector.clients):
         model.world.bosses[b].protectors.discard(protector.index)
     protector.clients.clear()

@@ -101,6 +101,18 @@ def _check_world(config: ScamsimConfig) -> None:
             _known_site(f"{key}.sites", site, world.sites)
     if not world.nationalities or sum(n.weight for n in world.nationalities.values()) <= 0:
         raise ConfigError("world.nationalities", list(world.nationalities), "need at least one nationality with weight > 0")
+    rep = config.repatriation
+    fled_total = rep.fled_report_prob_daily + rep.fled_retraffic_prob_daily + rep.fled_home_prob_daily
+    if fled_total > 1.0:
+        raise ConfigError(
+            "repatriation.fled_home_prob_daily",
+            rep.fled_home_prob_daily,
+            f"fled_report + fled_retraffic + fled_home probabilities must sum to <= 1 (now {fled_total:g})",
+        )
+    if config.raids.warning_base > config.raids.warning_max:
+        raise ConfigError(
+            "raids.warning_base", config.raids.warning_base, f"must be <= raids.warning_max ({config.raids.warning_max})"
+        )
     if config.horizon_days < config.intervention_day + 31:
         raise ConfigError(
             "horizon_days", config.horizon_days, f"must be >= intervention_day + 31 ({config.intervention_day + 31})"

@@ -16,6 +16,7 @@ IN_TRANSIT, WORKING, FLED, ARRESTED, DETAINED, REPATRIATED, RETRAFFICKED = range
 STATUS_NAMES = ("in_transit", "working", "fled", "arrested", "detained", "repatriated", "retrafficked")
 N_STATUS = len(STATUS_NAMES)
 CREATED = -1  # the "from" status of a newly recruited worker in the ledger
+TRACKED = (FLED, ARRESTED, DETAINED, RETRAFFICKED)  # small statuses with an index
 
 
 class WorkerPool:
@@ -34,6 +35,9 @@ class WorkerPool:
         self.working_at = np.zeros(n_compounds, np.int64)
         self.transit_to = np.zeros(n_compounds, np.int64)
         self.ledger: list[tuple[int, int, int, int, str]] = []  # day, from, to, count, reason
+        # rows that may be in a small status: appended on entry, filtered lazily on query,
+        # so finding the few fled or detained workers does not scan every row ever created
+        self._maybe: dict[int, list[np.ndarray]] = {s: [] for s in TRACKED}
 
     # ------------------------------------------------------------------ growth
     def _reserve(self, extra: int) -> None:
@@ -80,6 +84,8 @@ class WorkerPool:
         self.due[idx] = due
         self.totals[status] += k
         self._count_compounds(status, compound, +1)
+        if status in self._maybe:
+            self._maybe[status].append(idx)
         self.ledger.append((day, CREATED, status, k, reason))
         return idx
 
@@ -101,6 +107,8 @@ class WorkerPool:
         if compound is not None:
             self.compound[idx] = compound
         self._count_compounds(new_status, self.compound[idx], +1)
+        if new_status in self._maybe:
+            self._maybe[new_status].append(np.asarray(idx))
 
     def _count_compounds(self, status: int, compounds: np.ndarray, sign: int) -> None:
         if status == WORKING:
@@ -113,8 +121,41 @@ class WorkerPool:
 
     # ------------------------------------------------------------------ queries
     def where(self, status: int) -> np.ndarray:
-        """Row indices of workers in ``status`` (a vectorized scan)."""
-        return np.flatnonzero(self.status[: self.n] == status)
+        """Row indices of workers in ``status``, sorted ascending."""
+        if status not in self._maybe:
+            return np.flatnonzero(self.status[: self.n] == status)
+        parts = self._maybe[status]
+        if not parts:
+            return np.empty(0, np.int64)
+        rows = np.concatenate(parts) if len(parts) > 1 else parts[0]
+        rows = np.sort(rows[self.status[rows] == status])
+        rows = rows[np.concatenate(([True], rows[1:] != rows[:-1]))]  # drop re-entries
+        self._maybe[status] = [rows]
+        return rows
+
+    def sample(self, status: int, k: int, rng: np.random.Generator) -> np.ndarray:
+        """``k`` distinct rows drawn uniformly from the workers in ``status``.
+
+        Rejection sampling over all rows: rows are drawn uniformly, those in
+        another status are discarded, and the first ``k`` distinct survivors
+        are kept, which is a uniform sample without replacement, at a cost
+        proportional to ``k`` rather than to the number of rows.
+        """
+        have = int(self.totals[status])
+        if k > have:
+            raise ValueError(f"cannot sample {k} of {have} workers")
+        if k == 0:
+            return np.empty(0, np.int64)
+        if 4 * k > have:  # a large share: a scan is cheaper than rejection
+            return rng.choice(self.where(status), size=k, replace=False)
+        share = have / self.n
+        chosen = np.empty(0, np.int64)
+        while chosen.size < k:
+            draw = rng.integers(0, self.n, size=int((k - chosen.size) / share * 1.5) + 16)
+            draw = np.concatenate([chosen, draw[self.status[draw] == status]])
+            _, first = np.unique(draw, return_index=True)
+            chosen = draw[np.sort(first)]
+        return chosen[:k]
 
     def at_compound(self, compound: int, status: int = WORKING) -> np.ndarray:
         n = self.n
