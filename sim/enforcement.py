@@ -1,6 +1,8 @@
 """Enforcement: campaigns that raise and ease pressure, and the raids they make.
 
-A campaign's intensity rises linearly over ``ramp_days``, holds, then decays
+A raid on a well-protected compound may leave it operating (Amnesty 2025:
+more than two thirds of compounds were never investigated or kept operating
+after raids); otherwise it is sealed.  A campaign's intensity rises linearly over ``ramp_days``, holds, then decays
 with a half-life: the "pressure eases" of the article.  Raids arrive as a
 Poisson process thinned by that intensity, so raid times come from their own
 stream and stay common across scenarios.  A raid may be deflected by
@@ -107,14 +109,20 @@ def raid(model: Model, compound: int) -> None:
     rec.event(day, "raid", site, compound, owner)
     warned = cfg.warnings and rng.random() < cfg.warning_base + (cfg.warning_max - cfg.warning_base) * prot
     present = world.workers.at_compound(compound)
-    flee_share = cfg.flee_share_warned if warned else cfg.flee_share_unwarned
-    fled = rng.random(present.size) < flee_share
-    if warned:
+    u = rng.random(present.size)
+    if warned:  # the boss moves most workers out beforehand; some run away
         rec.event(day, "warning", site, compound, owner)
+        evacuated = u < cfg.evacuate_share_warned
+        fled = ~evacuated & (u < cfg.evacuate_share_warned + cfg.flee_share_warned)
+        if evacuated.any():
+            rec.event(day, "workers_evacuated", site, compound, owner, int(evacuated.sum()))
+    else:
+        evacuated = np.zeros(present.size, bool)
+        fled = u < cfg.flee_share_unwarned
     world.workers.move(present[fled], FLED, day, "raid_flight")
     if fled.any():
         rec.event(day, "workers_fled", site, compound, owner, int(fled.sum()))
-    remaining = present[~fled]
+    remaining = present[~fled & ~evacuated]
     p_arrest = cfg.arrest_prob_present * (1.0 - cfg.soften_max * prot)
     caught = remaining[rng.random(remaining.size) < p_arrest]
     capacity = rng.poisson(cfg.arrest_capacity_mean)
@@ -135,10 +143,13 @@ def raid(model: Model, compound: int) -> None:
     c.equipment[compound] -= seized
     if seized > 0:
         rec.event(day, "equipment_seized", site, compound, owner, round(seized))
-    c.status[compound] = SEALED
     c.last_raid[compound] = day
     boss.raids.append((day, site))
     boss.last_raid_day = day
+    if rng.random() < cfg.keep_operating_max * prot:  # protected compounds are not sealed
+        rec.event(day, "kept_operating", site, compound, owner)
+        return
+    c.status[compound] = SEALED
     model.alert(boss, "raid", compound)
 
 

@@ -109,6 +109,12 @@ def _check_world(config: ScamsimConfig) -> None:
             rep.fled_home_prob_daily,
             f"fled_report + fled_retraffic + fled_home probabilities must sum to <= 1 (now {fled_total:g})",
         )
+    if config.raids.evacuate_share_warned + config.raids.flee_share_warned > 1.0:
+        raise ConfigError(
+            "raids.flee_share_warned",
+            config.raids.flee_share_warned,
+            f"evacuate_share_warned + flee_share_warned must be <= 1 (now {config.raids.evacuate_share_warned + config.raids.flee_share_warned:g})",
+        )
     if config.raids.warning_base > config.raids.warning_max:
         raise ConfigError(
             "raids.warning_base", config.raids.warning_base, f"must be <= raids.warning_max ({config.raids.warning_max})"
