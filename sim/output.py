@@ -9,6 +9,7 @@ that already has a ``status.json`` is never written into again.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import math
@@ -19,6 +20,7 @@ from importlib import metadata
 from pathlib import Path
 
 import numpy as np
+from omegaconf import DictConfig, OmegaConf
 
 from sim.metrics import HEADLINE, SUMMARY_COLUMNS
 from sim.study import StudyResult
@@ -48,10 +50,38 @@ def git_commit() -> str:
     return out.stdout.strip() if out.returncode == 0 else "unknown"
 
 
-def guard(outdir: Path) -> None:
-    """Refuse to write into a directory that already holds a run's results."""
-    if (outdir / "status.json").exists():
-        raise OutputExistsError(f"{outdir} already holds results (status.json); refusing to overwrite them")
+def config_hash(cfg: DictConfig) -> str:
+    """SHA-256 of the resolved config without Hydra's own section: what makes results what they are."""
+    body = {k: v for k, v in OmegaConf.to_container(cfg, resolve=True).items() if k != "hydra"}
+    return hashlib.sha256(json.dumps(body, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def read_status(outdir: Path) -> dict | None:
+    try:
+        return json.loads((Path(outdir) / "status.json").read_text())
+    except (OSError, ValueError):
+        return None
+
+
+def guard(outdir: Path, chash: str | None = None) -> bool:
+    """Decide what to do with a run directory before running.
+
+    Returns True when it already holds complete results of the same config
+    (a resumed sweep skips the job), False when it is fresh or holds only a
+    failed or interrupted attempt (which is rerun; a failed status is kept as
+    ``status.failed.json``).  Complete results of another config are never
+    overwritten: :class:`OutputExistsError`.
+    """
+    outdir = Path(outdir)
+    status = read_status(outdir)
+    if status is None:
+        return False
+    if status.get("status") == "complete":
+        if chash is not None and status.get("config_hash") == chash:
+            return True
+        raise OutputExistsError(f"{outdir} already holds complete results of another config; refusing to overwrite them")
+    os.replace(outdir / "status.json", outdir / "status.failed.json")
+    return False
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
@@ -99,11 +129,12 @@ def summary_json(study: StudyResult) -> dict:
     }
 
 
-def write_outputs(study: StudyResult, outdir: Path, figure: bool = True) -> list[Path]:
+def write_outputs(study: StudyResult, outdir: Path, figure: bool = True, chash: str | None = None) -> list[Path]:
     """Write every file of the output contract; ``status.json`` last."""
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
-    guard(outdir)
+    if guard(outdir, chash):
+        raise OutputExistsError(f"{outdir} already holds these results")
     _atomic_write(outdir / "timeseries.csv", _csv(study.timeseries))
     _atomic_write(outdir / "events.csv", _csv(study.events))
     _atomic_write(outdir / "summary.csv", _csv(study.summary))
@@ -116,7 +147,7 @@ def write_outputs(study: StudyResult, outdir: Path, figure: bool = True) -> list
         path = outdir / "revenue_by_site.png"
         revenue_by_site(study, path)
         written.append(path)
-    write_status(outdir, "complete", files=[p.name for p in written], wall_time_s=meta["wall_time_s"])
+    write_status(outdir, "complete", files=[p.name for p in written], wall_time_s=meta["wall_time_s"], config_hash=chash)
     return written
 
 
@@ -143,4 +174,14 @@ def headline_table(study: StudyResult) -> str:
     return "\n".join(lines)
 
 
-__all__ = ["FILES", "SUMMARY_COLUMNS", "OutputExistsError", "guard", "headline_table", "write_outputs", "write_status"]
+__all__ = [
+    "FILES",
+    "SUMMARY_COLUMNS",
+    "OutputExistsError",
+    "config_hash",
+    "guard",
+    "headline_table",
+    "read_status",
+    "write_outputs",
+    "write_status",
+]
