@@ -133,7 +133,7 @@ def raid(model: Model, compound: int) -> None:
     world.workers.due[caught] = due
     if caught.size:
         rec.event(day, "arrest_workers", site, compound, owner, int(caught.size))
-        model.arrested_nationalities.update(np.unique(world.workers.nationality[caught]).tolist())
+        model.arrests_by_nationality += np.bincount(world.workers.nationality[caught], minlength=len(world.nationalities))
     if not warned:
         _arrest_managers(model, compound, prot, rng)
         present = boss.status == "active" and rng.random() < cfg.boss_present_prob

@@ -37,8 +37,13 @@ class ReplicationResult:
     boss_names: list[str]
     ledger: list[tuple[int, int, int, int, str]]
     initial_status: np.ndarray
-    nationalities_arrested: int
+    nationalities: list[str]
+    arrests_by_nationality: np.ndarray  # workers arrested in raids, per nationality
     compounds_founded: int
+
+    @property
+    def nationalities_arrested(self) -> int:
+        return int(np.count_nonzero(self.arrests_by_nationality))
 
     @property
     def revenue(self) -> np.ndarray:
@@ -61,7 +66,7 @@ class Model:
         self.arrivals: defaultdict[int, list[np.ndarray]] = defaultdict(list)
         self.closed_borders: set[frozenset[str]] = set()
         self.installing: set[int] = set()
-        self.arrested_nationalities: set[int] = set()
+        self.arrests_by_nationality = np.zeros(len(self.world.nationalities), np.int64)
         self.campaigns: list[tuple[CampaignConf, float, np.ndarray]] = []
         self.protection_version = 0  # bumped whenever a protector or a boss's links change
         self.protection_cache: tuple[tuple[int, int, int], np.ndarray] | None = None
@@ -115,7 +120,8 @@ class Model:
             boss_names=[b.name for b in self.world.bosses],
             ledger=self.world.workers.ledger,
             initial_status=self.initial_status,
-            nationalities_arrested=len(self.arrested_nationalities),
+            nationalities=self.world.nationalities,
+            arrests_by_nationality=self.arrests_by_nationality,
             compounds_founded=self.world.compounds.n - self.initial_compounds,
         )
 

@@ -222,6 +222,9 @@ class InfrastructureConf:
 @dataclass
 class ProtectionConf:
     enabled: bool = True
+    # every protector's strength s becomes 1 - (1 - s) ** strength_scale: 0 removes
+    # protection, 1 keeps the world's values, 2 doubles its effect, and it stays in [0, 1]
+    strength_scale: float = param(1.0, "exponent", 0.0)
     replacement: bool = True
     replacement_days_mean: float = param(90.0, "days", 0.0, INF, "assumed: a successor official takes the seat")
     buy_in_usd: float = param(5e5, "USD", 0.0)
@@ -257,6 +260,18 @@ class BorderConf:
 
 
 @dataclass
+class PrecisionConf:
+    """For ``replications=auto``: add batches until the CI of ``metric`` is narrow enough."""
+
+    metric: str = "final_frac"
+    half_width: float = param(0.02, "CI half-width, in the metric's unit", 0.0)
+    relative: bool = False  # half_width as a share of the mean
+    min_replications: int = param(5, "runs", 2)
+    max_replications: int = param(200, "runs", 2)
+    batch: int = param(5, "runs", 1)
+
+
+@dataclass
 class ScamsimConfig:
     """The whole run: world, scenario, mechanisms, and run control."""
 
@@ -273,7 +288,8 @@ class ScamsimConfig:
     repatriation: RepatriationConf = field(default_factory=RepatriationConf)
     border: BorderConf = field(default_factory=BorderConf)
     seed: int = param(20250716, "integer", 0)
-    replications: int = param(10, "runs", 1)
+    replications: Any = 10  # a count >= 1, or "auto": run until `precision` is met
+    precision: PrecisionConf = field(default_factory=PrecisionConf)
     intervention_day: int = param(180, "day", 30, INF, "warm-up long enough for a 30-day baseline")
     horizon_days: int = param(910, "days", 31)
     figure: bool = True

@@ -48,6 +48,7 @@ def boss_names(config: ScamsimConfig) -> list[str]:
 def validate(config: ScamsimConfig) -> None:
     """Raise :class:`ConfigError` on the first problem found."""
     _check_ranges(config, "")
+    _check_replications(config)
     _check_world(config)
     _check_scenario(config)
 
@@ -69,6 +70,21 @@ def _check_ranges(node: Any, prefix: str) -> None:
     elif isinstance(node, list):
         for i, value in enumerate(node):
             _check_ranges(value, f"{prefix}{i}.")
+
+
+def _check_replications(config: ScamsimConfig) -> None:
+    reps = config.replications
+    if reps == "auto":
+        prec = config.precision
+        from sim.metrics import SUMMARY_COLUMNS
+
+        if prec.metric not in SUMMARY_COLUMNS:
+            raise ConfigError("precision.metric", prec.metric, f"one of the summary columns: {', '.join(SUMMARY_COLUMNS)}")
+        if prec.max_replications < prec.min_replications:
+            raise ConfigError("precision.max_replications", prec.max_replications, f"must be >= min_replications ({prec.min_replications})")
+        return
+    if isinstance(reps, bool) or not isinstance(reps, int) or reps < 1:
+        raise ConfigError("replications", reps, 'a whole number >= 1, or "auto"')
 
 
 def _describe(unit: str, lo: float, hi: float) -> str:

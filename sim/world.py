@@ -163,8 +163,9 @@ def build_world(config: ScamsimConfig, rng: np.random.Generator) -> World:
         for i, (name, s) in enumerate(wc.sites.items())
     ]
     site_index = {s.name: s.index for s in sites}
+    scale = config.protection.strength_scale
     protectors = [
-        Protector(i, name, p.rank, frozenset(site_index[s] for s in p.sites), p.strength)
+        Protector(i, name, p.rank, frozenset(site_index[s] for s in p.sites), 1.0 - (1.0 - p.strength) ** scale)
         for i, (name, p) in enumerate(wc.protectors.items())
     ]
     nat_names = list(wc.nationalities)
