@@ -7,11 +7,11 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
 
-from sim.metrics import mean_ci, rolling7  # noqa: E402
-from sim.study import StudyResult  # noqa: E402
+from sim.metrics import mean_ci, rolling7
+from sim.study import StudyResult
 
 #: Observed arrests in the first three weeks of the July 2025 wave (AP, facts.md): 2,137 in all.
 AP_NATIONALITIES = {"China": 589, "Vietnam": 429, "Indonesia": 271, "Bangladesh": 70, "South Korea": 57, "Pakistan": 42}

@@ -27,13 +27,13 @@ from joblib import Parallel, delayed
 from omegaconf import OmegaConf
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import plots  # noqa: E402  (experiments/plots.py, beside this script)
+import plots
 
-from sim import compose, run  # noqa: E402
-from sim.compare import paired  # noqa: E402
-from sim.metrics import SUMMARY_COLUMNS  # noqa: E402
-from sim.output import git_commit, version  # noqa: E402
-from sim.study import StudyResult  # noqa: E402
+from sim import compose, run
+from sim.compare import paired
+from sim.metrics import SUMMARY_COLUMNS
+from sim.output import git_commit, version
+from sim.study import StudyResult
 
 HERE = Path(__file__).resolve().parent
 STUDIES = HERE / "studies"
