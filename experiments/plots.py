@@ -137,7 +137,7 @@ def arrests(res: StudyResult, path: Path) -> list[dict]:
     ax2.bar(x + 0.2, observed, 0.4, label="observed, first 3 weeks (AP, n=2,137)")
     ax2.set_xticks(x, [*shown, "other"], rotation=30, ha="right")
     nat = mean_ci(summ["nationalities_arrested"])
-    ax2.set_title(f"Nationality mix of arrested workers ({nat[0]:.1f} nationalities; observed >= 19)")
+    ax2.set_title(f"Nationalities of arrested workers: {nat[0]:.1f} (observed >= 19)")
     ax2.set_ylabel("share of arrested workers")
     ax2.legend(fontsize=8)
     _save(fig, path)
