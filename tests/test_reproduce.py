@@ -1,0 +1,46 @@
+"""The quick reproduction writes every figure and table of experiments/ (what CI runs)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+FIGURES = [
+    "fig1_revenue_by_scenario",
+    "fig2_recovery",
+    "fig3_displacement",
+    "fig4_phase",
+    "fig5_arrests",
+    "fig6_claim",
+]
+TABLES = ["scenarios.csv", "displacement.csv", "arrests.csv", "phase.csv", "claim.csv"]
+
+
+def test_quick_reproduction_writes_every_figure_with_a_sidecar(tmp_path):
+    env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    proc = subprocess.run(
+        [sys.executable, "experiments/reproduce.py", "--quick", "--out", str(tmp_path), "--jobs", "2"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    for fig in FIGURES:
+        png = tmp_path / f"{fig}.png"
+        assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", fig
+        meta = json.loads((tmp_path / f"{fig}.json").read_text())
+        assert meta["study"]["mode"] == "quick"
+        assert {"seed", "replications", "world"} <= set(meta["study"])
+        assert meta["git_commit"] and meta["packages"]["simpy"]
+    for table in TABLES:
+        lines = (tmp_path / table).read_text().splitlines()
+        assert len(lines) >= 2, table
+    claim = json.loads((tmp_path / "fig6_claim.json").read_text())
+    # equal enforcement budget, up to the raid count's sampling noise
+    assert abs(claim["budget_targeted"] - claim["budget_raid_only"]) <= 0.25 * claim["budget_raid_only"]
