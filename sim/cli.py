@@ -7,6 +7,11 @@ job is recorded the same way and the sweep goes on; the gather callback
 (:mod:`sim.gather`) counts the failures and sets the sweep's exit status.
 A job whose directory already holds complete results of the same config is
 skipped, which is how an interrupted sweep resumes.
+
+Hydra's own record of a job (``.hydra/``) is written by this module, not by
+Hydra (``hydra.output_subdir: null``), and only once the job will really run:
+a refused or skipped run never rewrites the provenance of results already in
+a directory.
 """
 
 from __future__ import annotations
@@ -18,12 +23,12 @@ from pathlib import Path
 import hydra
 from hydra.core.hydra_config import HydraConfig
 from hydra.types import RunMode
-from omegaconf import DictConfig
+from omegaconf import DictConfig, OmegaConf
 
 from sim.output import OutputExistsError, config_hash, guard, headline_table, write_outputs, write_status
 from sim.paths import config_dir
 from sim.schema import register_configs
-from sim.study import run
+from sim.study import compose_dictconfig, run
 from sim.validate import ConfigError, to_config
 
 register_configs()
@@ -39,6 +44,7 @@ def main(cfg: DictConfig) -> None:
         if guard(outdir, chash):
             print(f"scamsim: {outdir} already holds complete results of this config; skipped")
             return
+        _record(outdir, cfg)
         config = to_config(cfg)
     except OutputExistsError as err:
         print(f"scamsim: {err}", file=sys.stderr)
@@ -63,5 +69,36 @@ def main(cfg: DictConfig) -> None:
     print(f"results: {outdir}")
 
 
-if __name__ == "__main__":
+def _record(outdir: Path, cfg: DictConfig) -> None:
+    """What Hydra would save in ``.hydra/``: the job's config, overrides and Hydra config."""
+    hydra_cfg = HydraConfig.get()
+    record = outdir / ".hydra"
+    record.mkdir(parents=True, exist_ok=True)
+    (record / "config.yaml").write_text(OmegaConf.to_yaml(cfg))
+    (record / "overrides.yaml").write_text(OmegaConf.to_yaml(OmegaConf.create(list(hydra_cfg.overrides.task))))
+    (record / "hydra.yaml").write_text(OmegaConf.to_yaml(OmegaConf.create({"hydra": OmegaConf.to_container(hydra_cfg)})))
+
+
+def _plain_overrides(args: list[str]) -> list[str] | None:
+    """The overrides of a single run, or None for flags, multiruns and Hydra's own keys only."""
+    if any(a.startswith("-") for a in args):
+        return None
+    return [a for a in args if not a.lstrip("+~").startswith(("hydra.", "hydra/"))]
+
+
+def entry() -> None:
+    """Console entry point: composition errors of a single run get the one-line treatment."""
+    overrides = _plain_overrides(sys.argv[1:])
+    if overrides is not None:
+        try:
+            compose_dictconfig(overrides)
+        except ConfigError as err:
+            print(f"scamsim: {err}", file=sys.stderr)
+            sys.exit(2)
+        except Exception:  # anything else: let Hydra report it its own way
+            pass
     main()
+
+
+if __name__ == "__main__":
+    entry()

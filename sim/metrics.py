@@ -38,6 +38,7 @@ SUMMARY_COLUMNS = (
     "compounds_founded",
     "workers_final",
     "repatriated",
+    "went_home",
     "retrafficked",
 )
 
@@ -109,7 +110,8 @@ def summarise(result: ReplicationResult, config: ScamsimConfig) -> dict[str, flo
         "compounds_closed": counts.get("compound_closed", 0),
         "compounds_founded": result.compounds_founded,
         "workers_final": float(result.series["workers"][-1].sum()),
-        "repatriated": int(result.status_counts[-1, 5]),
+        "repatriated": _ledger_total(result, "repatriated"),
+        "went_home": _ledger_total(result, "fled_went_home"),
         "retrafficked": counts.get("retrafficked", 0),
     }
 
@@ -120,6 +122,10 @@ def _event_counts(result: ReplicationResult) -> dict[str, int]:
         # arrests and flows count people; everything else counts events
         out[kind] = out.get(kind, 0) + (count if kind in ("arrest_workers", "arrest_managers", "retrafficked") else 1)
     return out
+
+
+def _ledger_total(result: ReplicationResult, reason: str) -> int:
+    return sum(count for _day, _from, _to, count, why in result.ledger if why == reason)
 
 
 def _host_sites(result: ReplicationResult, config: ScamsimConfig) -> np.ndarray:

@@ -72,35 +72,36 @@ def recruit(model: Model, day: int, pressure: np.ndarray) -> None:
     if total == 0:
         return
     dest = np.repeat(np.arange(n, dtype=np.int32), k)
-    nat = rng.choice(len(world.nationalities), size=total, p=world.nationality_p).astype(np.int16)
-    if model.closed_borders:
-        blocked = _blocked(model, dest, nat)
-        dest, nat = dest[~blocked], nat[~blocked]
-        total = dest.size
     shape = 1.0 / cfg.delay_cv**2 if cfg.delay_cv > 0 else None
     delay = np.full(total, cfg.delay_mean) if shape is None else rng.gamma(shape, cfg.delay_mean / shape, total)
     due = day + np.maximum(np.ceil(delay), 1).astype(np.int32)
     reused = 0
-    if cfg.retrafficked_first and pool.totals[RETRAFFICKED] > 0:
+    if cfg.retrafficked_first and pool.totals[RETRAFFICKED] > 0:  # the re-trafficked fill slots first
         pool_idx = pool.where(RETRAFFICKED)
         reused = min(pool_idx.size, total)
         chosen = rng.choice(pool_idx, size=reused, replace=False) if reused < pool_idx.size else pool_idx
-        pool.move(chosen, IN_TRANSIT, day, "re_recruited", compound=dest[:reused])
-        pool.due[chosen] = due[:reused]
-        _schedule(model, due[:reused], chosen)
+        ok = ~_blocked(model, dest[:reused], pool.nationality[chosen])
+        pool.move(chosen[ok], IN_TRANSIT, day, "re_recruited", compound=dest[:reused][ok])
+        pool.due[chosen[ok]] = due[:reused][ok]
+        _schedule(model, due[:reused][ok], chosen[ok])
     fresh = total - reused
     if fresh:
+        dest, due = dest[reused:], due[reused:]
+        nat = rng.choice(len(world.nationalities), size=fresh, p=world.nationality_p).astype(np.int16)
         trafficked = rng.random(fresh) < model.config.repatriation.trafficked_share
-        idx = pool.create(dest[reused:], nat[reused:], trafficked, day, due[reused:])
-        _schedule(model, due[reused:], idx)
+        ok = ~_blocked(model, dest, nat)  # recruits routed over a closed border never set off
+        idx = pool.create(dest[ok], nat[ok], trafficked[ok], day, due[ok])
+        _schedule(model, due[ok], idx)
 
 
 def _blocked(model: Model, dest: np.ndarray, nat: np.ndarray) -> np.ndarray:
     """Recruits whose route crosses a closed border into the destination's country."""
+    blocked = np.zeros(dest.size, bool)
+    if not model.closed_borders:
+        return blocked
     world = model.world
     site_country = [s.country for s in world.sites]
     dest_country = np.array([site_country[s] for s in world.compounds.site[dest]])
-    blocked = np.zeros(dest.size, bool)
     for i, entry in enumerate(world.nationality_entry):
         if not entry:
             continue

@@ -133,7 +133,7 @@ def remove_protector(model: Model, protector: Protector):
 def buy_protection(model: Model, boss: Boss) -> None:
     """A boss buys in with one active protector at each of his sites that has none of his."""
     cfg = model.config.protection
-    if not (cfg.enabled and cfg.replacement):
+    if not (cfg.enabled and cfg.buy_in):
         return
     world = model.world
     sites = sorted({int(world.compounds.site[c]) for c in boss.compounds})

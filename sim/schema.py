@@ -222,10 +222,11 @@ class InfrastructureConf:
 @dataclass
 class ProtectionConf:
     enabled: bool = True
+    buy_in: bool = True  # bosses buy protection where they have none (after moving, after removals)
     # every protector's strength s becomes 1 - (1 - s) ** strength_scale: 0 removes
     # protection, 1 keeps the world's values, 2 doubles its effect, and it stays in [0, 1]
     strength_scale: float = param(1.0, "exponent", 0.0)
-    replacement: bool = True
+    replacement: bool = True  # a removed protector's seat is filled by a successor
     replacement_days_mean: float = param(90.0, "days", 0.0, INF, "assumed: a successor official takes the seat")
     buy_in_usd: float = param(5e5, "USD", 0.0)
     manager_release_max: float = prob(0.6, "facts.md: roadblocks demanded bribes for release")

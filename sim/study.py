@@ -29,10 +29,22 @@ from sim.validate import to_config
 
 
 def compose_dictconfig(overrides: Sequence[str] = ()) -> DictConfig:
-    """Hydra's compose API over the packaged configs, without a run directory."""
+    """Hydra's compose API over the packaged configs, without a run directory.
+
+    Composition errors (unknown option, wrong type, unknown key) become a
+    one-line :class:`ConfigError` like every other bad value.
+    """
+    from sim.hydra_errors import translate
+
     register_configs()
     with initialize_config_dir(str(config_dir()), version_base="1.3", job_name="scamsim"):
-        return hydra_compose("config", overrides=list(overrides))
+        try:
+            return hydra_compose("config", overrides=list(overrides))
+        except Exception as err:
+            translated = translate(err, list(overrides))
+            if translated is None:
+                raise
+            raise translated from err
 
 
 def compose(overrides: Sequence[str] = ()) -> ScamsimConfig:

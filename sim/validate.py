@@ -21,6 +21,7 @@ from sim.schema import ScamsimConfig
 RANKS = ("local", "provincial", "national")
 TARGETING = ("random", "largest", "least_protected", "site")
 BOSS_ACTIONS = ("indict", "sanction", "arrest")
+TOLERANCE = 1e-9  # for sums of probabilities typed as decimals (0.33 + 0.56 + 0.11)
 
 
 class ConfigError(ValueError):
@@ -61,7 +62,9 @@ def _check_ranges(node: Any, prefix: str) -> None:
             bounds = f.metadata.get("range")
             if bounds is not None and isinstance(value, (int, float)) and not isinstance(value, bool):
                 lo, hi = bounds
-                if math.isnan(value) or not lo <= value <= hi:
+                if not math.isfinite(value):
+                    raise ConfigError(key, value, "must be a finite number; " + _describe(f.metadata["unit"], lo, hi))
+                if not lo <= value <= hi:
                     raise ConfigError(key, value, _describe(f.metadata["unit"], lo, hi))
             _check_ranges(value, key + ".")
     elif isinstance(node, dict):
@@ -81,7 +84,9 @@ def _check_replications(config: ScamsimConfig) -> None:
         if prec.metric not in SUMMARY_COLUMNS:
             raise ConfigError("precision.metric", prec.metric, f"one of the summary columns: {', '.join(SUMMARY_COLUMNS)}")
         if prec.max_replications < prec.min_replications:
-            raise ConfigError("precision.max_replications", prec.max_replications, f"must be >= min_replications ({prec.min_replications})")
+            raise ConfigError(
+                "precision.max_replications", prec.max_replications, f"must be >= min_replications ({prec.min_replications})"
+            )
         return
     if isinstance(reps, bool) or not isinstance(reps, int) or reps < 1:
         raise ConfigError("replications", reps, 'a whole number >= 1, or "auto"')
@@ -99,16 +104,20 @@ def _check_world(config: ScamsimConfig) -> None:
     world = config.world
     if not world.sites:
         raise ConfigError("world.sites", {}, "a world needs at least one site")
+    if sum(s.compounds for s in world.sites.values()) == 0:
+        raise ConfigError("world.sites.*.compounds", 0, "a world needs at least one compound")
     for name, site in world.sites.items():
         key = f"world.sites.{name}"
         if site.compounds > site.room:
             raise ConfigError(f"{key}.compounds", site.compounds, f"must be <= room ({site.room})")
+        if site.compounds == 0 and site.workers > 0:
+            raise ConfigError(
+                f"{key}.workers", site.workers, "must be 0 when the site has no compounds (workers live in compounds)"
+            )
         if site.compounds > 0 and site.workers < site.compounds:
             raise ConfigError(f"{key}.workers", site.workers, f"must be >= compounds ({site.compounds})")
         if site.compounds > 0 and site.bosses < 1:
             raise ConfigError(f"{key}.bosses", site.bosses, "a site with compounds needs at least one boss")
-    if sum(s.compounds for s in world.sites.values()) == 0:
-        raise ConfigError("world.sites.*.compounds", 0, "a world needs at least one compound")
     for name, prot in world.protectors.items():
         key = f"world.protectors.{name}"
         if prot.rank not in RANKS:
@@ -119,13 +128,13 @@ def _check_world(config: ScamsimConfig) -> None:
         raise ConfigError("world.nationalities", list(world.nationalities), "need at least one nationality with weight > 0")
     rep = config.repatriation
     fled_total = rep.fled_report_prob_daily + rep.fled_retraffic_prob_daily + rep.fled_home_prob_daily
-    if fled_total > 1.0:
+    if fled_total > 1.0 + TOLERANCE:
         raise ConfigError(
             "repatriation.fled_home_prob_daily",
             rep.fled_home_prob_daily,
             f"fled_report + fled_retraffic + fled_home probabilities must sum to <= 1 (now {fled_total:g})",
         )
-    if config.raids.evacuate_share_warned + config.raids.flee_share_warned > 1.0:
+    if config.raids.evacuate_share_warned + config.raids.flee_share_warned > 1.0 + TOLERANCE:
         raise ConfigError(
             "raids.flee_share_warned",
             config.raids.flee_share_warned,
@@ -158,9 +167,18 @@ def _check_day(config: ScamsimConfig, key: str, offset: int, end: bool = False) 
         )
 
 
+def known_countries(config: ScamsimConfig) -> set[str]:
+    """Countries the world knows: its sites', their grid suppliers' and the recruits' entry routes."""
+    world = config.world
+    names = {s.country for s in world.sites.values()} | {s.grid_supplier for s in world.sites.values()}
+    names |= {n.entry_via for n in world.nationalities.values()}
+    return names - {""}
+
+
 def _check_scenario(config: ScamsimConfig) -> None:
     scen, world = config.scenario, config.world
     countries = {s.country for s in world.sites.values()}
+    known = known_countries(config)
     for name, camp in scen.campaigns.items():
         key = f"scenario.campaigns.{name}"
         _check_day(config, f"{key}.day", camp.day)
@@ -175,6 +193,8 @@ def _check_scenario(config: ScamsimConfig) -> None:
     for name, cut in scen.cuts.items():
         key = f"scenario.cuts.{name}"
         _check_day(config, f"{key}.day", cut.day)
+        if cut.by not in known:
+            raise ConfigError(f"{key}.by", cut.by, f"a country the world knows: {', '.join(sorted(known))}")
         if not cut.sites:
             raise ConfigError(f"{key}.sites", [], "a cut needs at least one site name")
         for site in cut.sites:
@@ -203,6 +223,9 @@ def _check_scenario(config: ScamsimConfig) -> None:
         _check_day(config, f"{key}.day", closure.day)
         if len(closure.countries) != 2 or closure.countries[0] == closure.countries[1]:
             raise ConfigError(f"{key}.countries", closure.countries, "exactly two different countries")
+        for country in closure.countries:
+            if country not in known:
+                raise ConfigError(f"{key}.countries", country, f"a country the world knows: {', '.join(sorted(known))}")
         if closure.end_day is not None:
             _check_day(config, f"{key}.end_day", closure.end_day, end=True)
             if closure.end_day <= closure.day:
