@@ -106,9 +106,9 @@ def raid(model: Model, compound: int) -> None:
     if rng.random() < cfg.deflect_max * prot:
         rec.event(day, "raid_deflected", site, compound, owner)
         return
-    rec.event(day, "raid", site, compound, owner)
     warned = cfg.warnings and rng.random() < cfg.warning_base + (cfg.warning_max - cfg.warning_base) * prot
     present = world.workers.at_compound(compound)
+    rec.event(day, "raid", site, compound, owner, int(present.size))  # count: workers there when it leaked or struck
     u = rng.random(present.size)
     if warned:  # the boss moves most workers out beforehand; some run away
         rec.event(day, "warning", site, compound, owner)

@@ -37,9 +37,18 @@ class ReplicationResult:
     boss_names: list[str]
     ledger: list[tuple[int, int, int, int, str]]
     initial_status: np.ndarray
+    compound_log: list[np.ndarray]  # per day, working workers of each compound founded so far
     nationalities: list[str]
     arrests_by_nationality: np.ndarray  # workers arrested in raids, per nationality
     compounds_founded: int
+
+    @property
+    def compound_workers(self) -> np.ndarray:
+        """Working workers per compound and day, shape (days, compounds); 0 before founding."""
+        out = np.zeros((len(self.compound_log), len(self.compound_log[-1])), np.int64)
+        for day, row in enumerate(self.compound_log):
+            out[day, : row.size] = row
+        return out
 
     @property
     def nationalities_arrested(self) -> int:
@@ -120,6 +129,7 @@ class Model:
             boss_names=[b.name for b in self.world.bosses],
             ledger=self.world.workers.ledger,
             initial_status=self.initial_status,
+            compound_log=rec.compound_workers,
             nationalities=self.world.nationalities,
             arrests_by_nationality=self.arrests_by_nationality,
             compounds_founded=self.world.compounds.n - self.initial_compounds,

@@ -194,3 +194,4 @@ def book(model: Model, day: int, pressure: np.ndarray) -> None:
     rec["power"][day] = [not s.power_cut for s in world.sites]
     rec["internet"][day] = [not s.internet_cut for s in world.sites]
     model.recorder.status_counts[day] = pool.totals
+    model.recorder.compound_workers.append(pool.working_at[:n].copy())

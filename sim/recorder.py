@@ -58,6 +58,7 @@ class Recorder:
     series: dict[str, np.ndarray] = field(init=False)
     status_counts: np.ndarray = field(init=False)
     events: list[tuple[int, str, int, int, int, int]] = field(default_factory=list)
+    compound_workers: list[np.ndarray] = field(default_factory=list)  # per day: working workers per compound
 
     def __post_init__(self) -> None:
         self.series = {name: np.zeros((self.n_days, self.n_sites)) for name in SERIES}

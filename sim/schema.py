@@ -261,6 +261,19 @@ class BorderConf:
 
 
 @dataclass
+class DesignConf:
+    """One row of a sampling design (e.g. a Sobol sample) applied as overrides.
+
+    ``file`` is a CSV whose header holds dotted config keys; sweeping ``row``
+    (``design.row=range(0,640)``) turns a design into a Hydra sweep that any
+    launcher can run, locally or on a cluster.
+    """
+
+    file: str = ""
+    row: int = param(-1, "row index (-1 = no design)", -1)
+
+
+@dataclass
 class PrecisionConf:
     """For ``replications=auto``: add batches until the CI of ``metric`` is narrow enough."""
 
@@ -291,6 +304,7 @@ class ScamsimConfig:
     seed: int = param(20250716, "integer", 0)
     replications: Any = 10  # a count >= 1, or "auto": run until `precision` is met
     precision: PrecisionConf = field(default_factory=PrecisionConf)
+    design: DesignConf = field(default_factory=DesignConf)
     intervention_day: int = param(180, "day", 30, INF, "warm-up long enough for a 30-day baseline")
     horizon_days: int = param(910, "days", 31)
     figure: bool = True

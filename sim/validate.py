@@ -32,8 +32,36 @@ class ConfigError(ValueError):
         super().__init__(f"invalid config: {key}={value!r}: {allowed}")
 
 
+def apply_design(cfg: DictConfig) -> DictConfig:
+    """Return a copy of ``cfg`` with row ``design.row`` of ``design.file`` applied as overrides."""
+    import csv
+    from pathlib import Path
+
+    design = cfg.get("design")
+    if design is None or not design.file:
+        return cfg
+    path = Path(design.file)
+    if not path.is_file():
+        raise ConfigError("design.file", design.file, "an existing CSV file (absolute path, or relative to where you run)")
+    with path.open() as fh:
+        rows = list(csv.DictReader(fh))
+    if not 0 <= design.row < len(rows):
+        raise ConfigError("design.row", design.row, f"a row index in 0..{len(rows) - 1} of {design.file}")
+    out = cfg.copy()
+    for key, value in rows[design.row].items():
+        if OmegaConf.select(out, key, default=None) is None:
+            raise ConfigError(f"design column {key}", value, "a key of the config (see python -m sim --cfg job)")
+        try:
+            OmegaConf.update(out, key, float(value) if isinstance(OmegaConf.select(out, key), float) else value)
+        except Exception as err:  # OmegaConf's own type check, e.g. "abc" for a float
+            raise ConfigError(key, value, f"a value of the key's type ({err.__class__.__name__})") from err
+    return out
+
+
 def to_config(cfg: DictConfig | ScamsimConfig) -> ScamsimConfig:
     """Convert once to the typed dataclass tree and validate it."""
+    if isinstance(cfg, DictConfig):
+        cfg = apply_design(cfg)
     obj = cfg if isinstance(cfg, ScamsimConfig) else OmegaConf.to_object(cfg)
     if not isinstance(obj, ScamsimConfig):  # a config composed without the schema
         raise ConfigError("<root>", type(obj).__name__, "compose with configs/config.yaml (schema scamsim_schema)")
