@@ -1,0 +1,304 @@
+"""Performance benchmark of scamsim (issue 5): time, memory, scaling, a naive reference, sweep throughput.
+
+    python experiments/benchmark.py            # default: ~7 minutes on 2 cores
+    python experiments/benchmark.py --quick    # smaller everything: ~2 minutes
+    python experiments/benchmark.py --full     # naive on 100,000 workers and 1,000 replications via joblib: ~25 minutes
+
+Prints a table with PASS/FAIL per target and writes ``results/benchmark.json``,
+``results/benchmark_scaling.png``, ``results/benchmark_sweep.png`` and
+``results/benchmark_profile.txt``.  Targets are reported, never asserted:
+a slow machine or a busy one (the load is recorded with every section) should
+produce numbers to look at, not a crash.
+
+Why each measurement is made the way it is:
+
+* per-world time and memory run in a fresh process per world
+  (``bench_world.py``), so peak RSS belongs to that world alone;
+* the scaling series change one size at a time through Hydra overrides of the
+  regional world's per-site numbers, so each point is a config anyone can run;
+  the growth exponent is the slope of log time on log size;
+* the naive reference (``bench_naive.py``) is first checked to agree in
+  distribution with the model reduced to the same rules, then timed on the
+  same workload, so the ratio compares like with like;
+* sweep throughput (``bench_sweep.py``) goes through ``python -m sim -m``,
+  start-up and file writing included, because that is what a user waits for.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import subprocess
+import sys
+import time
+from dataclasses import asdict, dataclass
+from importlib import metadata
+from pathlib import Path
+
+import bench_common
+import bench_naive
+import bench_report
+import bench_sweep
+import numpy as np
+
+from sim import compose
+from sim.model import run_replication
+from sim.output import git_commit
+
+WORLDS = ("small", "cambodia", "regional")
+
+
+@dataclass(frozen=True)
+class Mode:
+    """How much to run: (world, workers, days, replications or runs) for the naive workloads."""
+
+    world_runs: int
+    scale_runs: int
+    workers: tuple[int, ...]
+    compounds: tuple[int, ...]
+    agreement: tuple[str, int, int, int]
+    speed: tuple[str, int, int, int]
+    sweep_reps: tuple[int, ...]
+    thousand: bool
+
+
+SERIES_W = (10_000, 20_000, 50_000, 100_000, 200_000, 300_000)
+SERIES_C = (10, 30, 100, 300, 1000)
+MODES = {
+    "quick": Mode(
+        3,
+        1,
+        (10_000, 30_000, 100_000, 300_000),
+        (10, 100, 1000),
+        ("small", 2_000, 200, 8),
+        ("cambodia", 5_000, 365, 3),
+        (1, 2),
+        False,
+    ),
+    "default": Mode(7, 3, SERIES_W, SERIES_C, ("small", 5_000, 365, 20), ("cambodia", 20_000, 365, 5), (1, 3, 10), False),
+    "full": Mode(15, 5, SERIES_W, SERIES_C, ("small", 5_000, 365, 20), ("cambodia", 100_000, 365, 5), (1, 5, 25), True),
+}
+LIMITS = {"cambodia_s": 1.0, "regional_s": 3.0, "memory_mb": 300.0, "exponent": 1.1, "naive_ratio": 100.0, "thousand_min": 10.0}
+
+
+def measure_worlds(runs: int) -> dict[str, dict]:
+    """Each world in its own process: median and spread of wall time, peak RSS and tracemalloc peak."""
+    out = {}
+    for world in WORLDS:
+        before = bench_common.load()
+        cmd = [sys.executable, str(Path(__file__).with_name("bench_world.py")), str(runs), f"world={world}"]
+        proc = subprocess.run(
+            cmd, cwd=bench_common.ROOT, env=bench_common.child_env(), capture_output=True, text=True, check=True
+        )
+        out[world] = json.loads(proc.stdout.strip().splitlines()[-1]) | {"load_before": before}
+        t = out[world]["time"]
+        print(f"  world={world:<9} median {t['median']:.3f} s, max RSS {out[world]['max_rss_mb']:.0f} MB", flush=True)
+    return out
+
+
+def time_point(overrides: list[str], runs: int) -> dict[str, object]:
+    """Median and spread of ``runs`` replications of one config, after one warm-up replication."""
+    cfg = compose(overrides)
+    run_replication(cfg, 0)
+    times = []
+    for k in range(1, runs + 1):
+        start = time.perf_counter()
+        result = run_replication(cfg, k)
+        times.append(time.perf_counter() - start)
+    return {
+        "workers": int(result.initial_status.sum()),
+        "compounds": sum(s.compounds for s in cfg.world.sites.values()),
+        "time": bench_common.spread(times),
+        "load": bench_common.load()["load1"],
+    }
+
+
+def exponent(sizes: list[float], times: list[float]) -> float:
+    """Growth exponent: slope of log(time) on log(size), least squares."""
+    return float(np.polyfit(np.log(sizes), np.log(times), 1)[0])
+
+
+def scaling(workers: tuple[int, ...], compounds: tuple[int, ...], runs: int) -> dict[str, dict]:
+    """Time against workers (compounds fixed at 400) and against compounds (workers fixed at ~100,000)."""
+    out = {}
+    for key, sizes, make in (
+        ("workers", workers, lambda n: bench_common.scale_workers("regional", n)),
+        ("compounds", compounds, lambda n: bench_common.scale_compounds("regional", n, 100_000)),
+    ):
+        points = []
+        for size in sizes:
+            p = time_point(make(size), runs) | {"size": size}
+            print(f"  {key}={size:>7,}: median {p['time']['median']:.3f} s", flush=True)
+            points.append(p)
+        out[key] = {"points": points, "exponent": exponent([p["size"] for p in points], [p["time"]["median"] for p in points])}
+    return out
+
+
+def naive(mode: Mode) -> dict[str, object]:
+    world, workers, days, reps = mode.agreement
+    agree = bench_naive.agreement(world, workers, days, reps)
+    print(f"  agreement over {reps} replications: {'agree' if agree['agree'] else 'DISAGREE'}", flush=True)
+    world, workers, days, runs = mode.speed
+    speed = bench_naive.speed(world, workers, days, runs)
+    ext = f", ~{speed['extrapolated']['ratio']:.0f}x estimated at 100,000" if "extrapolated" in speed else ""
+    print(f"  speed on {workers:,} workers x {days} days: {speed['ratio']:.0f}x{ext}", flush=True)
+    return {"agreement": agree, "speed": speed}
+
+
+def sweeps(mode: Mode) -> dict[str, object]:
+    rows = bench_sweep.throughput(mode.sweep_reps)
+    if mode.thousand:
+        run = bench_sweep.thousand()
+        thousand = run | {
+            "minutes": run["seconds"] / 60.0,
+            "how": f"measured: {run['jobs']} jobs x {run['replications_per_job']}",
+        }
+    else:
+        thousand = extrapolate_thousand([r for r in rows if r["launcher"] == "joblib"])
+    return {"throughput": rows, "thousand": thousand}
+
+
+def extrapolate_thousand(rows: list[dict]) -> dict[str, object]:
+    """Minutes for 1,000 replications via joblib, from a least-squares line through the measured sweeps.
+
+    ``seconds = fixed + marginal * replications``: the fixed part is start-up
+    and the launcher's pool, the marginal part a replication plus its share
+    of writing output; dividing 1,000 by the rate of the largest sweep would
+    charge the fixed part again for every few replications.
+    """
+    reps = np.array([r["replications"] for r in rows], float)
+    secs = np.array([r["seconds"] for r in rows], float)
+    if reps.size >= 2 and np.ptp(reps) > 0:
+        marginal, fixed = np.polyfit(reps, secs, 1)
+    else:
+        marginal, fixed = secs[-1] / reps[-1], 0.0
+    return {
+        "minutes": (fixed + 1000.0 * marginal) / 60.0,
+        "fixed_s": float(fixed),
+        "marginal_s_per_replication": float(marginal),
+        "how": f"extrapolated from the joblib sweeps ({fixed:.1f} s + 1,000 x {marginal:.2f} s); --full measures it",
+    }
+
+
+def targets(r: dict) -> list[dict[str, object]]:
+    w, sc, th = r["worlds"], r["scaling"], r["sweep"]["thousand"]
+    peak = max(x["max_rss_mb"] for x in w.values())
+    trace = max(x["tracemalloc_peak_mb"] for x in w.values())
+    speed = r["naive"]["speed"]
+    measured = f"{speed['ratio']:.0f}x measured on {speed['workload']['workers']:,} workers x {speed['workload']['days']} days"
+    ext = speed.get("extrapolated")
+    ratio = ext["ratio"] if ext else speed["ratio"]
+    ratio_text = f"{ext['ratio']:.0f}x estimated at {ext['workers']:,} workers ({measured})" if ext else measured
+    return [
+        {
+            "name": "world=cambodia median < 1 s",
+            "value": f"{w['cambodia']['time']['median']:.3f} s",
+            "pass": w["cambodia"]["time"]["median"] < LIMITS["cambodia_s"],
+        },
+        {
+            "name": "world=regional median < 3 s",
+            "value": f"{w['regional']['time']['median']:.3f} s",
+            "pass": w["regional"]["time"]["median"] < LIMITS["regional_s"],
+        },
+        {
+            "name": "peak memory < 300 MB",
+            "value": f"max RSS {peak:.0f} MB (replication alone, tracemalloc: {trace:.0f} MB)",
+            "pass": peak < LIMITS["memory_mb"],
+        },
+        {
+            "name": "growth exponent in workers <= 1.1",
+            "value": f"{sc['workers']['exponent']:.2f}",
+            "pass": sc["workers"]["exponent"] <= LIMITS["exponent"],
+        },
+        {
+            "name": "growth exponent in compounds <= 1.1",
+            "value": f"{sc['compounds']['exponent']:.2f}",
+            "pass": sc["compounds"]["exponent"] <= LIMITS["exponent"],
+        },
+        {
+            "name": ">= 100x faster than naive",
+            "value": ratio_text,
+            "pass": ratio >= LIMITS["naive_ratio"],
+        },
+        {
+            "name": "1,000 Cambodia replications via joblib < 10 min",
+            "value": f"{th['minutes']:.1f} min ({th['how']})",
+            "pass": th["minutes"] < LIMITS["thousand_min"],
+        },
+        {
+            "name": "(check) naive and model agree within 95% CIs",
+            "value": str(r["naive"]["agreement"]["agree"]),
+            "pass": r["naive"]["agreement"]["agree"],
+        },
+    ]
+
+
+def environment() -> dict[str, object]:
+    versions = {}
+    for pkg in ("simpy", "numpy", "scipy", "hydra-core", "hydra-joblib-launcher", "joblib", "matplotlib"):
+        try:
+            versions[pkg] = metadata.version(pkg)
+        except metadata.PackageNotFoundError:
+            versions[pkg] = None
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        "",
+    )
+    return {
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "cpu": cpu,
+        "git_commit": git_commit(),
+        "packages": versions,
+    }
+
+
+def main(argv: list[str] | None = None) -> dict:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    group = ap.add_mutually_exclusive_group()
+    group.add_argument("--quick", action="store_true", help="smaller workloads and fewer runs (~2 min)")
+    group.add_argument("--full", action="store_true", help="naive on 100,000 workers and 1,000 replications via joblib (~25 min)")
+    ap.add_argument("--out", type=Path, default=bench_common.RESULTS, help="output folder (default: results/)")
+    args = ap.parse_args(argv)
+    name = "quick" if args.quick else "full" if args.full else "default"
+    mode = MODES[name]
+    args.out.mkdir(parents=True, exist_ok=True)
+    report: dict[str, object] = {
+        "mode": name,
+        "started": time.strftime("%Y-%m-%d %H:%M:%S"),
+        "load_start": bench_common.load(),
+        "environment": environment(),
+        "limits": LIMITS,
+        "settings": asdict(mode),
+    }
+    start = time.perf_counter()
+    print("[1/5] worlds", flush=True)
+    report["worlds"] = measure_worlds(mode.world_runs)
+    print("[2/5] scaling", flush=True)
+    report["scaling"] = scaling(mode.workers, mode.compounds, mode.scale_runs)
+    print("[3/5] naive reference", flush=True)
+    report["naive"] = naive(mode)
+    print("[4/5] Hydra sweeps", flush=True)
+    report["sweep"] = sweeps(mode)
+    print("[5/5] profile", flush=True)
+    report["profile"] = bench_report.profile(args.out / "benchmark_profile.txt", ["world=cambodia"])
+    report["load_end"] = bench_common.load()
+    report["seconds_total"] = time.perf_counter() - start
+    report["targets"] = targets(report)
+    bench_report.scaling_figure(args.out / "benchmark_scaling.png", report["scaling"], report["worlds"])
+    bench_report.sweep_figure(
+        args.out / "benchmark_sweep.png", report["sweep"]["throughput"], report["sweep"]["thousand"] if mode.thousand else None
+    )
+    (args.out / "benchmark.json").write_text(json.dumps(report, indent=2, default=float) + "\n")
+    print()
+    print(bench_report.table(report))
+    return report
+
+
+if __name__ == "__main__":
+    main()
