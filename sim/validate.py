@@ -31,6 +31,9 @@ class ConfigError(ValueError):
         self.key, self.value, self.allowed = key, value, allowed
         super().__init__(f"invalid config: {key}={value!r}: {allowed}")
 
+    def __reduce__(self):  # picklable, so it survives a trip back from a worker process
+        return (ConfigError, (self.key, self.value, self.allowed))
+
 
 def apply_design(cfg: DictConfig) -> DictConfig:
     """Return a copy of ``cfg`` with row ``design.row`` of ``design.file`` applied as overrides."""
