@@ -47,6 +47,13 @@ def review(model: Model, boss: Boss) -> None:
     buy_protection(model, boss)
     install_substitutes(model, boss)
     c = model.world.compounds
+    for comp in sorted(boss.compounds):  # seized equipment is easily replaced (facts.md)
+        if c.status[comp] == OPERATING and c.equipment[comp] < c.capacity[comp] and comp not in model.reequipping:
+            cost = equipment_cost(model, comp)
+            if boss.capital >= cost:
+                boss.capital -= cost
+                model.reequipping.add(comp)
+                model.env.process(reequip(model, comp))
     if model.config.decisions.relocation:
         for comp in sorted(boss.compounds):
             if c.status[comp] == OPERATING and connectivity(model, int(c.site[comp]), comp) < 1.0:
@@ -68,7 +75,7 @@ def remembered_raids(model: Model, boss: Boss, site: int) -> int:
 def site_score(model: Model, boss: Boss, site: int, from_site: int, compound: int) -> float:
     cfg = model.config.decisions
     s = model.world.sites[site]
-    hazard = s.pressure * (1.0 - protection_of(model, boss, site)) + 0.1 * cfg.risk_weight * remembered_raids(model, boss, site)
+    hazard = s.pressure * (1.0 - protection_of(model, boss, site)) + cfg.risk_weight * remembered_raids(model, boss, site)
     gross = s.attractiveness * expected_connectivity(model, site) / (1.0 + hazard)
     if site == from_site:
         return gross
@@ -166,6 +173,15 @@ def rebuild(model: Model, boss: Boss, compound: int):
     model.recorder.event(model.day, "resume", int(c.site[compound]), compound, boss.index)
 
 
+def reequip(model: Model, compound: int):
+    """Replacement computers and phones arrive after the usual delay; output resumes in full."""
+    yield model.env.timeout(model.streams["decisions"].exponential(model.config.decisions.equipment_days_mean))
+    model.reequipping.discard(compound)
+    c = model.world.compounds
+    if c.status[compound] != CLOSED:
+        c.equipment[compound] = max(c.equipment[compound], c.capacity[compound])
+
+
 def close_compound(model: Model, compound: int, why: str) -> None:
     """Close for good: the workers still held are released (they flee)."""
     c = model.world.compounds
@@ -245,7 +261,7 @@ def take_over(model: Model, boss: Boss):
     model.recorder.event(model.day, "boss_successor", site=boss.home_site, boss=heir.index)
     model.start_boss(heir)
     for comp in sorted(heir.compounds):
-        if c.status[comp] == LAYING_LOW:
+        if c.status[comp] in (LAYING_LOW, RELOCATING):
             model.env.process(rebuild(model, heir, comp))
         elif c.status[comp] == SEALED:
             model.env.process(recover(model, heir, comp))

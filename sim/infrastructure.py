@@ -70,14 +70,14 @@ def install_substitutes(model: Model, boss: Boss) -> None:
             boss.capital -= cost
             days = max(need_gen * cfg.generator_days, need_sat * cfg.satellite_days)
             model.installing.add(comp)
-            model.env.process(_install(model, comp, need_gen, need_sat, days))
+            model.env.process(_install(model, comp, int(c.site[comp]), need_gen, need_sat, days))
 
 
-def _install(model: Model, comp: int, gen: bool, sat: bool, days: float):
+def _install(model: Model, comp: int, site: int, gen: bool, sat: bool, days: float):
     yield model.env.timeout(days)
     model.installing.discard(comp)
     c = model.world.compounds
-    if c.status[comp] == CLOSED:
+    if c.status[comp] == CLOSED or c.site[comp] != site:  # closed or moved away: the order is lost
         return
     c.generator[comp] |= gen
     c.satellite[comp] |= sat

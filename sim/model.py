@@ -74,7 +74,8 @@ class Model:
         self.recorder = Recorder(self.horizon, len(self.world.sites))
         self.arrivals: defaultdict[int, list[np.ndarray]] = defaultdict(list)
         self.closed_borders: set[frozenset[str]] = set()
-        self.installing: set[int] = set()
+        self.installing: set[int] = set()  # compounds waiting for a generator or satellite link
+        self.reequipping: set[int] = set()  # compounds waiting for replacement equipment
         self.arrests_by_nationality = np.zeros(len(self.world.nationalities), np.int64)
         self.campaigns: list[tuple[CampaignConf, float, np.ndarray]] = []
         self.protection_version = 0  # bumped whenever a protector or a boss's links change

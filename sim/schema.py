@@ -88,7 +88,7 @@ class CampaignConf:
     ramp_days: float = param(7.0, "days", 0.0)
     hold_days: float = param(21.0, "days", 0.0)
     decay_half_life: float = param(14.0, "days", 0.0)
-    peak_raid_rate: float = param(2.6, "raids/day per 100 compounds at its sites", 0.0)
+    peak_raid_rate: float = param(3.2, "raids/day per 100 compounds at its sites", 0.0, INF, "calibrated to ~140 raids in July 2025 (results/calibration.md)")
     targeting: str = "random"  # random | largest | least_protected | site
     sites: list[str] = field(default_factory=list)  # empty = every site in `country`
     country: str = "Cambodia"
@@ -195,7 +195,7 @@ class RaidConf:
 @dataclass
 class DecisionConf:
     relocation: bool = True
-    lay_low_days_mean: float = param(30.0, "days", 0.0, INF, "facts.md: operations stop for a while, then resume")
+    lay_low_days_mean: float = param(30.0, "days (x (0.5 + site pressure))", 0.0, INF, "facts.md: operations stop for a while, then resume")
     relocation_days_mean: float = param(21.0, "days", 0.0)
     relocation_fixed_usd: float = param(5e5, "USD", 0.0)
     relocation_usd_per_km: float = param(1000.0, "USD/km", 0.0)
@@ -203,7 +203,7 @@ class DecisionConf:
     equipment_usd_per_worker: float = param(1500.0, "USD", 0.0, INF, "facts.md: ~1 computer and ~2.5 phones per worker")
     equipment_days_mean: float = param(7.0, "days", 0.0, INF, "facts.md: equipment easily replaced")
     risk_memory_days: float = param(180.0, "days", 1.0)
-    risk_weight: float = param(2.0, "score per raid remembered", 0.0)
+    risk_weight: float = param(0.2, "hazard per raid remembered at a site", 0.0)
     relocate_margin: float = param(0.2, "score gain needed to move", 0.0)
     review_days: float = param(14.0, "days", 1.0)
 

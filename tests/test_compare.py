@@ -36,10 +36,15 @@ def test_a_scenario_against_itself_differs_by_exactly_zero(crackdown):
 
 
 def test_pairing_narrows_the_confidence_interval(baseline, crackdown):
-    """Baseline vs crackdown on network revenue: the paired CI is narrower than Welch's unpaired one."""
-    rows = {r["metric"]: r for r in paired(baseline, crackdown, ["final_frac", "host_final_frac", "baseline_revenue"])}
-    for metric in ("final_frac", "host_final_frac"):
-        assert rows[metric]["width_ratio"] < 0.9, rows[metric]
+    """Baseline vs crackdown: where both arms share draws (worker flows), the paired CI is much narrower than Welch's.
+
+    Revenue two years on decorrelates between arms (growth fills the room at
+    different times), so pairing gains little there; that is reported by the
+    width ratio, not asserted.
+    """
+    rows = {r["metric"]: r for r in paired(baseline, crackdown, ["went_home", "retrafficked", "baseline_revenue"])}
+    for metric in ("went_home", "retrafficked"):
+        assert rows[metric]["width_ratio"] < 0.6, rows[metric]
     # the warm-up is shared: the baseline revenue is identical in both arms
     assert rows["baseline_revenue"]["diff"] == 0.0
 
