@@ -59,6 +59,18 @@ def summary_of(overrides: list[str], replication: int) -> dict[str, float]:
     }
 
 
+def fit_at(overrides: list[str], reps: int) -> dict[str, tuple[float, float, float, int]]:
+    """Mean and 95% CI of the calibration targets at one parameter point."""
+    check = run(compose([*overrides, f"replications={reps}"]))
+    arrests = np.array([s["arrests_workers"] + s["arrests_managers"] + s["arrests_bosses"] for s in check.summaries], float)
+    return {
+        "raids": mean_ci(check.summary["raids"]),
+        "arrests": mean_ci(arrests),
+        "low_level_share": mean_ci(check.summary["low_level_share"]),
+        "nationalities": mean_ci(check.summary["nationalities_arrested"]),
+    }
+
+
 def distance(s: dict[str, float]) -> float:
     return float(np.sqrt(sum(((s[k] - v) / scale) ** 2 for k, (v, scale) in TARGETS.items())))
 
@@ -87,16 +99,14 @@ def main(argv: list[str] | None = None) -> int:
     write_table(args.out / "calibration_samples.csv", rows)
     post = theta[keep]
     mean = post.mean(axis=0)
-    fitted = [*base, *(f"{k}={v:.6g}" for k, v in zip(names, mean, strict=True))]
+    median = np.median(post, axis=0)
     reps = 4 if args.quick else 20
-    check = run(compose([*fitted, f"replications={reps}"]))
-    arrests = np.array([s["arrests_workers"] + s["arrests_managers"] + s["arrests_bosses"] for s in check.summaries], float)
-    fit = {
-        "raids": mean_ci(check.summary["raids"]),
-        "arrests": mean_ci(arrests),
-        "low_level_share": mean_ci(check.summary["low_level_share"]),
-        "nationalities": mean_ci(check.summary["nationalities_arrested"]),
+    points = {
+        "posterior mean": [*base, *(f"{k}={v:.6g}" for k, v in zip(names, mean, strict=True))],
+        "posterior median": [*base, *(f"{k}={v:.6g}" for k, v in zip(names, median, strict=True))],
+        "defaults (sim/schema.py)": base,
     }
+    fits = {label: fit_at(o, reps) for label, o in points.items()}
     fig, axes = plt.subplots(1, len(names), figsize=(3 * len(names), 3))
     for ax, k, col in zip(axes, names, post.T, strict=True):
         ax.hist(theta[:, names.index(k)], bins=15, range=PRIOR[k], alpha=0.3, label="prior draws", density=True)
@@ -121,18 +131,24 @@ def main(argv: list[str] | None = None) -> int:
         lo, hi = np.quantile(post[:, j], [0.05, 0.95])
         cur = OmegaConf.select(defaults, k)
         lines.append(f"| `{k}` | U({PRIOR[k][0]:g}, {PRIOR[k][1]:g}) | {mean[j]:.3g} | {post[:, j].std(ddof=1):.2g} | {lo:.3g}-{hi:.3g} | {cur:g} |")
+    observed = {"raids": "~140", "arrests": "> 3,000", "low_level_share": "~0.984", "nationalities": ">= 19"}
+    lines += ["", f"## Remaining misfit ({reps} replications at each point, 95% CI; misfit in units of the distance scale)", ""]
+    lines += ["| target | observed | " + " | ".join(fits) + " |", "|---|---|" + "---|" * len(fits)]
+    for k in observed:
+        cells = []
+        for fit in fits.values():
+            m, lo, hi, _n = fit[k]
+            target = TARGETS.get(k)
+            misfit = f"{(m - target[0]) / target[1]:+.2f}" if target else ("ok" if m >= 19 else "below")
+            cells.append(f"{m:.4g} [{lo:.4g}, {hi:.4g}] ({misfit})")
+        lines.append(f"| {k} | {observed[k]} | " + " | ".join(cells) + " |")
     lines += [
         "",
-        f"## Fit of the posterior mean ({reps} replications, 95% CI)",
-        "",
-        "| target | observed | model | misfit |",
-        "|---|---|---|---|",
+        "The accepted draws lie on a ridge (arrests depend on the product of warning, evacuation, "
+        "arrest probability and capacity), so the posterior mean of each parameter need not sit on "
+        "the ridge itself; the defaults are kept where they fit the targets and lie inside every "
+        "parameter's 5%-95% posterior range.",
     ]
-    observed = {"raids": "~140", "arrests": "> 3,000", "low_level_share": "~0.984", "nationalities": ">= 19"}
-    for k, (m, lo, hi, _n) in fit.items():
-        target = TARGETS.get(k)
-        misfit = f"{(m - target[0]) / target[1]:+.2f} scales" if target else ("ok" if m >= 19 else "below")
-        lines.append(f"| {k} | {observed[k]} | {m:.4g} [{lo:.4g}, {hi:.4g}] | {misfit} |")
     lines += [
         "",
         "The posterior is wide where the targets do not constrain a parameter (see calibration.png): "
