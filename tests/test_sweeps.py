@@ -134,3 +134,12 @@ def test_gather_command_works_on_a_partial_sweep(tmp_path):
     assert proc.returncode == 3
     assert "1 complete" in proc.stdout and "1 incomplete" in proc.stdout
     assert len(rows(tmp_path / "s" / "gathered.csv")) == 1 + 2
+
+
+@pytest.mark.slow
+def test_ray_launcher_matches_basic(tmp_path):
+    """Ray's launcher (optional extra `scamsim[ray]`) gives the same gathered table as the basic one."""
+    pytest.importorskip("hydra_plugins.hydra_ray_launcher")
+    sweep(tmp_path / "basic", "scenario=baseline,crackdown_2025")
+    sweep(tmp_path / "ray", "scenario=baseline,crackdown_2025", "hydra/launcher=ray_local")
+    assert (tmp_path / "ray" / "gathered.csv").read_bytes() == (tmp_path / "basic" / "gathered.csv").read_bytes()
