@@ -187,7 +187,7 @@ class RaidConf:
     soften_max: float = prob(0.5)
     equipment_seized_share: float = prob(0.8)
     seal_days_mean: float = param(30.0, "days", 0.0)
-    manager_arrest_prob: float = prob(0.15, "facts.md: senior figures ~2-3% of arrests")
+    manager_arrest_prob: float = prob(0.06, "calibrated: senior figures ~1.6% of arrests (Reuters 2026), results/calibration.md")
     boss_present_prob: float = prob(0.1, "facts.md: tycoons left before warrants were served")
     boss_arrest_prob: float = prob(0.5)
 
