@@ -1,0 +1,103 @@
+"""Who was arrested in a run: by rank and by nationality, next to the July 2025 figures.
+
+    python experiments/teaching/arrests.py outputs/teaching/02_july_wave
+
+Ranks (workers, managers, bosses) come from the run's ``summary.csv``.  The
+nationality of each arrested worker is not in the run's files, so the
+script re-runs the run's exact configuration (``.hydra/config.yaml``, same
+seed: the same numbers) in memory, checks that the re-run reproduces the
+run's arrests, and prints the shares next to the arrests of the first three
+weeks of the wave reported by AP (``../shared/facts.md``).  Nothing is
+written to disk.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+from _common import ROOT, ci, latest, num, read_csv
+
+sys.path.insert(0, str(ROOT / "experiments"))
+from omegaconf import OmegaConf
+from plots import AP_NATIONALITIES, AP_TOTAL, SENIOR_SHARE
+
+from sim import run as run_study
+from sim.metrics import mean_ci
+from sim.schema import ScamsimConfig
+from sim.validate import to_config
+
+KOKANG_SHARE = 63 / 31_000  # "masterminds/key members" among Kokang handovers to China, Nov 2023 (Xinhua, facts.md)
+
+
+def column(rows: list[dict[str, str]], name: str) -> np.ndarray:
+    return np.array([num(r[name]) for r in rows])
+
+
+def stat(values: np.ndarray) -> str:
+    mean, lo, hi, _n = mean_ci(values)
+    return ci(mean, lo, hi, 4)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("run", type=Path, help="a run folder, or a folder above runs (the newest is used)")
+    parser.add_argument("--top", type=int, default=10, help="nationalities to list (default 10)")
+    args = parser.parse_args(argv)
+    folder = latest(args.run, "status.json")
+    meta = json.loads((folder / "summary.json").read_text())
+    rows = read_csv(folder / "summary.csv")
+    print(f"run {folder}: scenario={meta['scenario']} world={meta['world']} seed={meta['seed']} replications={len(rows)}")
+    print("(mean per replication [95% CI])")
+
+    workers, managers, bosses = (column(rows, c) for c in ("arrests_workers", "arrests_managers", "arrests_bosses"))
+    raids = column(rows, "raids")
+    print("\nWho was arrested")
+    print(f"  raids carried out       {stat(raids)}   (July 2025: ~140 raids in all Cambodia, CNA)")
+    print(f"  workers arrested        {stat(workers)}")
+    print(f"  managers arrested       {stat(managers)}")
+    print(f"  bosses arrested         {stat(bosses)}")
+    senior = (managers + bosses) / np.maximum(workers + managers + bosses, 1)
+    print(
+        f"  senior share of arrests {stat(senior)}   (observed: {SENIOR_SHARE:.1%} of those deported, Reuters 2026; "
+        f"{KOKANG_SHARE:.1%} of Kokang handovers, Xinhua 2023)"
+    )
+    per_raid = np.where(raids > 0, (workers + managers + bosses) / np.maximum(raids, 1), math.nan)
+    print(f"  arrests per raid        {stat(per_raid)}   (observed: ~21 per raid, CNA; ~50 per site in the first weeks, AP)")
+    print(f"  share of raids leaked   {stat(column(rows, 'warned_share'))}   (Telegram warnings, workers moved out days before)")
+    print(f"  nationalities arrested  {stat(column(rows, 'nationalities_arrested'))}   (observed: at least 19)")
+
+    cfg = OmegaConf.merge(OmegaConf.structured(ScamsimConfig), OmegaConf.load(folder / ".hydra" / "config.yaml"))
+    config = to_config(cfg)
+    start = time.perf_counter()
+    study = run_study(config)
+    again = np.array([s["arrests_workers"] for s in study.summaries])
+    print(f"\nNationalities of arrested workers (re-ran the run's config in {time.perf_counter() - start:.1f} s)")
+    if again.shape != workers.shape or not np.array_equal(again, workers):
+        print("  WARNING: the re-run does not reproduce this run's arrests: the model changed since the run was made.")
+    names = study.replications[0].nationalities
+    counts = np.stack([r.arrests_by_nationality for r in study.replications]).astype(float)
+    total = counts.sum()
+    weights = np.array([config.world.nationalities[n].weight for n in names], float)
+    weights /= weights.sum()
+    order = np.argsort(-counts.sum(axis=0))[: args.top]
+    print(f"  {'nationality':<14}{'arrested/rep':>13}{'share':>8}{'AP 1st 3 weeks':>16}{'workforce':>11}")
+    for i in order:
+        ap = AP_NATIONALITIES.get(names[i])
+        ap_text = f"{ap / AP_TOTAL:.1%}" if ap else "-"
+        share = counts[:, i].sum() / total if total else math.nan
+        print(f"  {names[i]:<14}{counts[:, i].mean():>13.1f}{share:>8.1%}{ap_text:>16}{weights[i]:>11.1%}")
+    print(
+        "  (AP: 2,137 arrests at 43 locations, 27 Jun - 18 Jul 2025; 'workforce' is the nationality mix of "
+        "recruits in the world config)"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
