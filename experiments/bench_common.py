@@ -9,6 +9,7 @@ every size in the scaling series is a config a user could run from the CLI.
 
 from __future__ import annotations
 
+import json
 import os
 import statistics
 import subprocess
@@ -27,6 +28,18 @@ def child_env() -> dict[str, str]:
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p)
     return env
+
+
+def run_json(cmd: list[str]) -> dict:
+    """Run a measuring child process from the clone's root and return the JSON it prints last.
+
+    A failing child raises with the end of its stderr: a benchmark that dies
+    without saying why costs a rerun.
+    """
+    proc = subprocess.run(cmd, cwd=ROOT, env=child_env(), capture_output=True, text=True, check=False)
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd[1:])} failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
 def load() -> dict[str, object]:

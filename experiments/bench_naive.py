@@ -39,8 +39,9 @@ Why each override (checked against sim/):
 
 from __future__ import annotations
 
-import math
+import json
 import random
+import sys
 import time
 from collections.abc import Generator
 from dataclasses import asdict, dataclass
@@ -98,21 +99,22 @@ class Outcome:
     working_end: int
     arrests: int
     attrition: int
-    seconds: float
+    seconds: float  # wall time
+    cpu_seconds: float = 0.0  # CPU time: what other load on the machine hardly changes
 
 
 def run_model(cfg: ScamsimConfig, k: int) -> Outcome:
     """One replication of the real (reduced) model, counted from its ledger."""
-    start = time.perf_counter()
+    start, start_cpu = time.perf_counter(), time.process_time()
     model = Model(cfg, k)
     model.run()
-    seconds = time.perf_counter() - start
+    seconds, cpu = time.perf_counter() - start, time.process_time() - start_cpu
     pool = model.world.workers
     counts = {"raid_arrest": 0, "attrition": 0}
     for _day, _src, _dst, n, reason in pool.ledger:
         if reason in counts:
             counts[reason] += n
-    return Outcome(int(pool.totals[WORKING]), counts["raid_arrest"], counts["attrition"], seconds)
+    return Outcome(int(pool.totals[WORKING]), counts["raid_arrest"], counts["attrition"], seconds, cpu)
 
 
 class NaiveSim:
@@ -222,10 +224,9 @@ class NaiveSim:
 
 def run_naive(cfg: ScamsimConfig, k: int) -> Outcome:
     """One naive replication; its time includes building the per-worker processes."""
-    start = time.perf_counter()
-    sim = NaiveSim(cfg, k)
-    out = sim.run()
-    out.seconds = time.perf_counter() - start
+    start, start_cpu = time.perf_counter(), time.process_time()
+    out = NaiveSim(cfg, k).run()
+    out.seconds, out.cpu_seconds = time.perf_counter() - start, time.process_time() - start_cpu
     return out
 
 
@@ -268,14 +269,15 @@ def agreement(world: str, workers: int, days: int, reps: int) -> dict[str, objec
     }
 
 
-def _time_model(cfg: ScamsimConfig, runs: int) -> tuple[dict[str, float], list[Outcome]]:
+def _time_model(cfg: ScamsimConfig, runs: int) -> tuple[dict[str, float], dict[str, float]]:
+    """Median and spread of wall and CPU time of ``runs`` model replications after a warm-up."""
     run_model(cfg, 0)  # warm-up: imports, caches
     model = [run_model(cfg, k) for k in range(1, runs + 1)]
-    return bench_common.spread([o.seconds for o in model]), model
+    return bench_common.spread([o.seconds for o in model]), bench_common.spread([o.cpu_seconds for o in model])
 
 
 def speed(world: str, workers: int, days: int, model_runs: int, target: int = 100_000) -> dict[str, object]:
-    """Wall time of one naive replication against the model's median on the same workload.
+    """Wall (and CPU) time of one naive replication against the model's median on the same workload.
 
     Below the ``target`` workload (the one the >= 100x goal is set on) the
     naive time there is also estimated by scaling the measured one linearly
@@ -284,24 +286,32 @@ def speed(world: str, workers: int, days: int, model_runs: int, target: int = 10
     is timed on the target workload itself.
     """
     cfg = workload_config(world, workers, days)
-    med, model = _time_model(cfg, model_runs)
+    wall, cpu = _time_model(cfg, model_runs)
     naive = run_naive(cfg, 1)
     out: dict[str, object] = {
         "workload": {"world": world, "workers": workers, "days": days},
-        "model": med,
-        "model_outcomes": [asdict(o) for o in model],
+        "model": wall,
+        "model_cpu": cpu,
         "naive_seconds": naive.seconds,
+        "naive_cpu_seconds": naive.cpu_seconds,
         "naive_outcome": asdict(naive),
-        "ratio": naive.seconds / med["median"] if med["median"] > 0 else math.inf,
+        "ratio": naive.seconds / wall["median"],
+        "ratio_cpu": naive.cpu_seconds / cpu["median"],
     }
     if workers < target:
-        big, _ = _time_model(workload_config(world, target, days), model_runs)
+        big, big_cpu = _time_model(workload_config(world, target, days), model_runs)
         naive_est = naive.seconds * target / workers
         out["extrapolated"] = {
             "workers": target,
             "model": big,
+            "model_cpu": big_cpu,
             "naive_seconds_estimate": naive_est,
-            "ratio": naive_est / big["median"] if big["median"] > 0 else math.inf,
+            "ratio": naive_est / big["median"],
+            "ratio_cpu": naive.cpu_seconds * target / workers / big_cpu["median"],
             "how": f"naive time at {workers:,} workers scaled linearly to {target:,} (a lower bound); model measured at {target:,}",
         }
     return out
+
+
+if __name__ == "__main__":  # the benchmark times the naive code in a fresh process: python bench_naive.py WORLD WORKERS DAYS RUNS
+    print(json.dumps(speed(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]))))

@@ -173,10 +173,12 @@ def table(report: dict) -> str:
         t = w["time"]
         lines.append(
             f"{name:<10}{w['workers']:>9,}{w['compounds']:>10}{t['median']:>10.3f}{t['p25']:>7.2f}-{t['p75']:<6.2f}"
-            f"{t['min']:>7.2f}-{t['max']:<6.2f}{w['max_rss_mb']:>12.1f}{w['tracemalloc_peak_mb']:>16.1f}"
+            f"{t['min']:>7.2f}-{t['max']:<6.2f}{w['cpu_s']['median']:>8.3f}{w['max_rss_mb']:>12.1f}{w['tracemalloc_peak_mb']:>16.1f}"
         )
     runs = next(iter(report["worlds"].values()))["time"]["runs"]
-    lines.append(f"  ({runs} timed replications per world after a warm-up, each world in a fresh process)")
+    lines.append(
+        f"  ({runs} timed replications per world after a warm-up, each world in a fresh process; cpu s: median CPU time)"
+    )
     for key in ("workers", "compounds"):
         s = report["scaling"][key]
         pts = ", ".join(f"{p['size']:,}: {p['time']['median']:.2f}" for p in s["points"])
@@ -206,10 +208,14 @@ def table(report: dict) -> str:
             f"~{ex['ratio']:.0f}x; --full measures it"
         )
     lines.append("")
+    cap = report["sweep"]["parallel_capacity"]
+    lines.append(
+        f"parallel capacity: two CPU-bound processes got {cap['effective_cores']:.2f} cores' worth (1.0 = no gain from n_jobs=2)"
+    )
     for r in report["sweep"]["throughput"]:
         lines.append(
             f"sweep {r['launcher']:<6} {r['jobs']} jobs x {r['replications_per_job']:>3} replications: "
-            f"{r['seconds']:7.1f} s = {r['replications_per_minute']:6.1f} replications/min"
+            f"{r['seconds']:7.1f} s = {r['replications_per_minute']:6.1f} replications/min  (load {r['load_before']['load1']})"
         )
     th = report["sweep"]["thousand"]
     lines.append(f"1,000 Cambodia replications via joblib: {th['minutes']:.1f} min ({th['how']})")

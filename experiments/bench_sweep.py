@@ -91,6 +91,27 @@ def throughput(reps_per_job: tuple[int, ...], seeds: int = 4, n_jobs: int = 2) -
     return rows
 
 
+SPIN = "import time\nt = time.perf_counter()\nx = 0\nfor i in range(20_000_000):\n    x += i\nprint(time.perf_counter() - t)"
+
+
+def parallel_capacity() -> dict[str, float]:
+    """How many cores two processes really get right now: a pure-Python loop alone, then two at once.
+
+    Why: joblib can only beat the basic launcher by the cores it is given;
+    with other work on the machine (or vCPUs that share a physical core)
+    two processes may get far less than twice one's throughput, and the
+    sweep numbers cannot be read without knowing that.
+    """
+
+    def spin(n: int) -> list[float]:
+        procs = [subprocess.Popen([sys.executable, "-c", SPIN], stdout=subprocess.PIPE, text=True) for _ in range(n)]
+        return [float(p.communicate()[0]) for p in procs]
+
+    one = spin(1)[0]
+    two = spin(2)
+    return {"one_s": one, "two_s": max(two), "effective_cores": 2.0 * one / max(two), "load": bench_common.load()["load1"]}
+
+
 def thousand(n_jobs: int = 2, jobs: int = 10) -> dict[str, object]:
     """1,000 Cambodia-scale replications through the joblib launcher, timed (``--full`` only)."""
     return sweep("joblib", jobs, 1000 // jobs, n_jobs)

@@ -88,10 +88,7 @@ def measure_worlds(runs: int) -> dict[str, dict]:
     for world in WORLDS:
         before = bench_common.load()
         cmd = [sys.executable, str(Path(__file__).with_name("bench_world.py")), str(runs), f"world={world}"]
-        proc = subprocess.run(
-            cmd, cwd=bench_common.ROOT, env=bench_common.child_env(), capture_output=True, text=True, check=True
-        )
-        out[world] = json.loads(proc.stdout.strip().splitlines()[-1]) | {"load_before": before}
+        out[world] = bench_common.run_json(cmd) | {"load_before": before}
         t = out[world]["time"]
         print(f"  world={world:<9} median {t['median']:.3f} s, max RSS {out[world]['max_rss_mb']:.0f} MB", flush=True)
     return out
@@ -101,15 +98,17 @@ def time_point(overrides: list[str], runs: int) -> dict[str, object]:
     """Median and spread of ``runs`` replications of one config, after one warm-up replication."""
     cfg = compose(overrides)
     run_replication(cfg, 0)
-    times = []
+    times, cpu = [], []
     for k in range(1, runs + 1):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         result = run_replication(cfg, k)
         times.append(time.perf_counter() - start)
+        cpu.append(time.process_time() - start_cpu)
     return {
         "workers": int(result.initial_status.sum()),
         "compounds": sum(s.compounds for s in cfg.world.sites.values()),
         "time": bench_common.spread(times),
+        "cpu_s": bench_common.spread(cpu),
         "load": bench_common.load()["load1"],
     }
 
@@ -136,27 +135,33 @@ def scaling(workers: tuple[int, ...], compounds: tuple[int, ...], runs: int) -> 
 
 
 def naive(mode: Mode) -> dict[str, object]:
+    """Agreement in distribution first (in this process), then speed in a fresh process (clean heap, like the worlds)."""
     world, workers, days, reps = mode.agreement
     agree = bench_naive.agreement(world, workers, days, reps)
     print(f"  agreement over {reps} replications: {'agree' if agree['agree'] else 'DISAGREE'}", flush=True)
     world, workers, days, runs = mode.speed
-    speed = bench_naive.speed(world, workers, days, runs)
+    cmd = [sys.executable, str(Path(__file__).with_name("bench_naive.py")), world, str(workers), str(days), str(runs)]
+    before = bench_common.load()
+    speed = bench_common.run_json(cmd) | {"load_before": before, "load_after": bench_common.load()}
     ext = f", ~{speed['extrapolated']['ratio']:.0f}x estimated at 100,000" if "extrapolated" in speed else ""
     print(f"  speed on {workers:,} workers x {days} days: {speed['ratio']:.0f}x{ext}", flush=True)
     return {"agreement": agree, "speed": speed}
 
 
 def sweeps(mode: Mode) -> dict[str, object]:
+    capacity = bench_sweep.parallel_capacity()
+    print(f"  two processes get {capacity['effective_cores']:.2f} cores' worth of CPU right now", flush=True)
     rows = bench_sweep.throughput(mode.sweep_reps)
     if mode.thousand:
         run = bench_sweep.thousand()
+        ok = run["returncode"] == 0 and run["jobs_complete"] == run["jobs"]
         thousand = run | {
-            "minutes": run["seconds"] / 60.0,
-            "how": f"measured: {run['jobs']} jobs x {run['replications_per_job']}",
+            "minutes": run["seconds"] / 60.0 if ok else float("inf"),
+            "how": f"measured: {run['jobs']} jobs x {run['replications_per_job']}" + ("" if ok else ", FAILED: see stderr_tail"),
         }
     else:
         thousand = extrapolate_thousand([r for r in rows if r["launcher"] == "joblib"])
-    return {"throughput": rows, "thousand": thousand}
+    return {"parallel_capacity": capacity, "throughput": rows, "thousand": thousand}
 
 
 def extrapolate_thousand(rows: list[dict]) -> dict[str, object]:
@@ -249,11 +254,19 @@ def environment() -> dict[str, object]:
         ),
         "",
     )
+    dirty = subprocess.run(
+        ["git", "status", "--porcelain", "--", "sim", "configs"],
+        cwd=bench_common.ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
     return {
         "python": platform.python_version(),
         "platform": platform.platform(),
         "cpu": cpu,
         "git_commit": git_commit(),
+        "sim_or_configs_modified": bool(dirty),  # True: measured on uncommitted model code
         "packages": versions,
     }
 
