@@ -156,7 +156,9 @@ class NaiveSim:
         self.rng = np.random.default_rng(seed)
         self.random = random.Random(int(seed.generate_state(1)[0])).random
         self.env = simpy.Environment()
-        self.staff: list[set[simpy.Process]] = [set() for _ in range(n)]
+        # who works where; dicts, not sets: a set's order follows memory addresses, which
+        # would make the order of arrest draws, and so a replication, differ from run to run
+        self.staff: list[dict[simpy.Process, None]] = [{} for _ in range(n)]
         self.transit = [0] * n
         self.arrested = self.left = 0
 
@@ -168,14 +170,14 @@ class NaiveSim:
             self.transit[compound] -= 1
         me = env.active_process
         staff = self.staff[compound]
-        staff.add(me)
+        staff[me] = None
         try:
             yield env.timeout(0.5 - env.now if due < 0 else 0.0)
             while self.random() >= self.p_leave:
                 yield env.timeout(1.0)
         except simpy.Interrupt:  # arrested: the raid has already counted and removed us
             return
-        staff.discard(me)
+        del staff[me]
         self.left += 1
 
     def days(self) -> Generator[simpy.Event, object, None]:
@@ -206,7 +208,7 @@ class NaiveSim:
             staff = self.staff[self.targets[int(self.rng.integers(len(self.targets)))]]
             for proc in list(staff):
                 if self.random() < self.p_arrest:
-                    staff.discard(proc)
+                    del staff[proc]
                     proc.interrupt("arrested")
                     self.arrested += 1
 

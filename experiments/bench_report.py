@@ -123,9 +123,14 @@ def scaling_figure(path: Path, scaling: dict[str, dict], worlds: dict[str, dict]
     plt.close(fig)
 
 
-def sweep_figure(path: Path, rows: list[dict], thousand: dict | None) -> None:
+def sweep_figure(path: Path, rows: list[dict], thousand: dict | None, capacity: dict | None = None) -> None:
     """Replications per minute against replications per job, for each Hydra launcher."""
     fig, ax = plt.subplots(figsize=(6.5, 4.2))
+    if capacity:  # without it a flat joblib line reads as the launcher's fault
+        ax.set_title(
+            f"two CPU-bound processes got {capacity['effective_cores']:.2f} cores' worth at the time (load {capacity['load']})",
+            fontsize=9,
+        )
     for launcher, color in (("basic", "C0"), ("joblib", "C1")):
         pts = [r for r in rows if r["launcher"] == launcher]
         n_jobs = pts[0]["n_jobs"] if pts else 1
@@ -143,7 +148,7 @@ def sweep_figure(path: Path, rows: list[dict], thousand: dict | None) -> None:
             "*",
             ms=12,
             color="C3",
-            label="1,000 replications, joblib",
+            label=f"1,000 replications, joblib ({thousand['jobs']} jobs)",
         )
     jobs = rows[0]["jobs"] if rows else 0
     ax.set_xscale("log")
@@ -167,7 +172,7 @@ def table(report: dict) -> str:
     """The printed summary: one block per section, then the targets."""
     lines = [f"scamsim benchmark, {report['mode']} mode, {report['started']}, load at start {report['load_start']['uptime']}", ""]
     lines.append(
-        f"{'world':<10}{'workers':>9}{'compounds':>10}{'median s':>10}{'p25-p75 s':>14}{'min-max s':>14}{'max RSS MB':>12}{'tracemalloc MB':>16}"
+        f"{'world':<10}{'workers':>9}{'compounds':>10}{'median s':>10}{'p25-p75 s':>14}{'min-max s':>14}{'cpu s':>8}{'max RSS MB':>12}{'tracemalloc MB':>16}"
     )
     for name, w in report["worlds"].items():
         t = w["time"]
@@ -182,7 +187,10 @@ def table(report: dict) -> str:
     for key in ("workers", "compounds"):
         s = report["scaling"][key]
         pts = ", ".join(f"{p['size']:,}: {p['time']['median']:.2f}" for p in s["points"])
-        lines.append(f"scaling in {key:<9} (s per replication) {pts}  -> exponent {s['exponent']:.2f}")
+        lines.append(
+            f"scaling in {key:<9} (s per replication) {pts}  -> exponent {s['exponent']:.2f} "
+            f"({s['exponent_largest3']:.2f} over the 3 largest)"
+        )
     ag = report["naive"]["agreement"]
     w = ag["workload"]
     lines.append("")
