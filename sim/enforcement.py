@@ -19,7 +19,7 @@ import numpy as np
 from sim.protection import compound_protection
 from sim.schema import CampaignConf
 from sim.workers import ARRESTED, FLED
-from sim.world import ACTIVE, SEALED
+from sim.world import IS_ACTIVE, SEALED
 
 if TYPE_CHECKING:
     from sim.model import Model
@@ -79,7 +79,9 @@ def choose_target(model: Model, camp: CampaignConf, sites: np.ndarray) -> int:
     """Pick a standing compound at the campaign's sites by its targeting rule."""
     c = model.world.compounds
     n = c.n
-    mask = np.isin(c.status[:n], ACTIVE) & np.isin(c.site[:n], sites)
+    at_sites = np.zeros(len(model.world.sites), bool)
+    at_sites[sites] = True
+    mask = IS_ACTIVE[c.status[:n]] & at_sites[c.site[:n]]
     candidates = np.flatnonzero(mask)
     if candidates.size == 0:
         return -1

@@ -20,12 +20,13 @@ from sim.enforcement import site_pressure
 from sim.infrastructure import connectivity_all
 from sim.protection import pay_bribes, site_protection
 from sim.workers import ARRESTED, DETAINED, FLED, IN_TRANSIT, REPATRIATED, RETRAFFICKED, WORKING
-from sim.world import CLOSED, LAYING_LOW, OPERATING, REBUILDING
+from sim.world import CLOSED, COMPOUND_STATUS, LAYING_LOW, OPERATING, REBUILDING
 
 if TYPE_CHECKING:
     from sim.model import Model
 
 RECRUITING = (OPERATING, LAYING_LOW, REBUILDING)
+IS_RECRUITING = np.isin(np.arange(len(COMPOUND_STATUS)), RECRUITING)  # status -> bool lookup
 
 
 def daily_step(model: Model, day: int) -> None:
@@ -63,7 +64,7 @@ def recruit(model: Model, day: int, pressure: np.ndarray) -> None:
     world = model.world
     pool, c = world.workers, world.compounds
     n = c.n
-    open_ = np.isin(c.status[:n], RECRUITING)
+    open_ = IS_RECRUITING[c.status[:n]]
     vacancies = c.capacity[:n] - pool.working_at[:n] - pool.transit_to[:n]
     vacancies = np.where(open_, np.maximum(vacancies, 0.0), 0.0).astype(np.int64)
     rate = cfg.refill_rate * (1.0 - cfg.pressure_slowdown * pressure[c.site[:n]])

@@ -21,6 +21,7 @@ from sim.workers import WORKING, WorkerPool
 OPERATING, LAYING_LOW, SEALED, RELOCATING, REBUILDING, CLOSED = range(6)
 COMPOUND_STATUS = ("operating", "laying_low", "sealed", "relocating", "rebuilding", "closed")
 ACTIVE = (OPERATING, LAYING_LOW, REBUILDING)  # compounds that stand and can be raided
+IS_ACTIVE = np.isin(np.arange(len(COMPOUND_STATUS)), ACTIVE)  # status -> bool, a lookup faster than np.isin
 
 
 @dataclass
@@ -109,7 +110,7 @@ class CompoundTable:
         return i
 
     def active_mask(self) -> np.ndarray:
-        return np.isin(self.status[: self.n], ACTIVE)
+        return IS_ACTIVE[self.status[: self.n]]
 
     def count_at(self, site: int) -> int:
         """Compounds standing at a site (anything but closed), for room checks."""
