@@ -25,7 +25,6 @@ import dataclasses
 import functools
 import inspect
 import io
-import math
 import tokenize
 import types
 from dataclasses import dataclass
@@ -34,9 +33,9 @@ from typing import Any, Union, get_args, get_origin, get_type_hints
 
 from omegaconf import MISSING
 
-from sim.paths import config_dir
 from sim.schema import ScamsimConfig
 from sim.validate import BOSS_ACTIONS, RANKS, TARGETING
+from sim.world_listing import fmt, interval, table, world_names, world_section
 
 ANY = "*"  # stands for any named entry (site, protector, campaign, ...) or list item in a key path
 RUN = "run"  # section of the top-level scalar fields (seed, horizon, ...)
@@ -138,7 +137,7 @@ def _row(key: str, f: dataclasses.Field, tp: Any, note: str) -> Row:
     meta = f.metadata
     if "range" in meta:
         lo, hi = (float(x) for x in meta["range"])
-        allowed = _interval(lo, hi)
+        allowed = interval(lo, hi)
         if key in CONSTRAINTS:
             allowed += "; " + CONSTRAINTS[key]
         return Row(key, default, meta["unit"], (lo, hi), allowed, _source(key, meta["source"]), note)
@@ -209,39 +208,6 @@ def _docstring(cls: type) -> str:
     return "" if doc.startswith(cls.__name__ + "(") else inspect.cleandoc(doc).split("\n\n")[0].replace("\n", " ")
 
 
-# --------------------------------------------------------------------------- Markdown
-
-
-def fmt(value: Any) -> str:
-    """A value as the table shows it: USD-sized floats with thousands separators, inf as ∞."""
-    if value is None:
-        return "none"
-    if isinstance(value, bool):
-        return str(value).lower()
-    if isinstance(value, float):
-        if math.isinf(value):
-            return "∞" if value > 0 else "-∞"
-        return f"{value:,.0f}" if value.is_integer() else f"{value:.6g}"
-    if isinstance(value, str):
-        return "(required)" if value == MISSING else f"`{value}`" if value else '`""`'
-    if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(str(v) for v in value) + "]"
-    return str(value)
-
-
-def _interval(lo: float, hi: float) -> str:
-    return ("(" if math.isinf(lo) else "[") + f"{fmt(lo)}, {fmt(hi)}" + (")" if math.isinf(hi) else "]")
-
-
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
-def _table(header: list[str], body: list[list[str]]) -> list[str]:
-    head = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    return [*head, *("| " + " | ".join(_cell(c) for c in line) + " |" for line in body), ""]
-
-
 def _section_classes() -> dict[str, type]:
     hints = get_type_hints(ScamsimConfig)
     return {f.name: hints[f.name] for f in dataclasses.fields(ScamsimConfig) if dataclasses.is_dataclass(hints[f.name])}
@@ -300,7 +266,7 @@ def render() -> str:
         doc = _docstring(classes[section]) if section in classes else ""
         if doc:
             lines += [doc, ""]
-        lines += _table(header, body)
+        lines += table(header, body)
     lines += [
         "## Worlds: per-site and per-protector values",
         "",
@@ -309,90 +275,12 @@ def render() -> str:
         "Protector strengths are as configured; the model uses `1 - (1 - s) ** protection.strength_scale`.",
         "",
     ]
+    world_defaults = {
+        r.key.split(".")[1]: r.default for r in all_rows if r.section == "world" and ANY not in r.key and r.key != "world.name"
+    }
     for name in world_names():
-        lines += world_section(name, all_rows)
+        lines += world_section(name, world_defaults)
     return "\n".join(lines).rstrip() + "\n"
-
-
-def world_names() -> list[str]:
-    return sorted(p.stem for p in (config_dir() / "world").glob("*.yaml"))
-
-
-def world_section(name: str, all_rows: list[Row]) -> list[str]:
-    """Sites, protectors, nationalities and world-level overrides of one world file."""
-    from sim.study import compose
-
-    world = compose([f"world={name}"]).world
-    path = config_dir() / "world" / f"{name}.yaml"
-    lines = [f"### `{name}` (`configs/world/{name}.yaml`)", ""]
-    comments = [ln.strip().lstrip("#").strip() for ln in path.read_text().splitlines() if ln.strip().startswith("#")]
-    if comments:
-        lines += ["From the file's comments:", "", *(f"> {c}".replace("<", "\\<") for c in comments), ""]
-    sites = world.sites.values()
-    body = [
-        [
-            f"`{n}`",
-            s.country,
-            str(s.compounds),
-            f"{s.workers:,}",
-            str(s.bosses),
-            str(s.room),
-            s.grid_supplier or f"{s.country} (own)",
-            fmt(s.base_pressure),
-            fmt(s.attractiveness),
-            f"{s.lat:.2f}, {s.lon:.2f}",
-        ]
-        for n, s in world.sites.items()
-    ]
-    body.append(
-        [
-            "**total**",
-            "",
-            str(sum(s.compounds for s in sites)),
-            f"{sum(s.workers for s in sites):,}",
-            str(sum(s.bosses for s in sites)),
-            str(sum(s.room for s in sites)),
-            "",
-            "",
-            "",
-            "",
-        ]
-    )
-    header = [
-        "site",
-        "country",
-        "compounds",
-        "workers",
-        "bosses",
-        "room",
-        "grid supplier",
-        "base pressure",
-        "attractiveness",
-        "lat, lon",
-    ]
-    lines += ["Sites:", "", *_table(header, body)]
-    countries = dict.fromkeys(s.country for s in sites)
-    by_country = "; ".join(
-        f"{c} {sum(s.compounds for s in sites if s.country == c)} compounds, {sum(s.workers for s in sites if s.country == c):,} workers"
-        for c in countries
-    )
-    lines += [f"By country: {by_country}.", ""]
-    body = [[f"`{n}`", p.rank, ", ".join(p.sites), fmt(p.strength)] for n, p in world.protectors.items()]
-    lines += ["Protectors:", "", *_table(["protector", "rank", "sites", "strength"], body)]
-    total = sum(n.weight for n in world.nationalities.values())
-    mix = ", ".join(
-        f"{n} {100 * c.weight / total:.1f}%" + (f" (overland via {c.entry_via})" if c.entry_via else "")
-        for n, c in world.nationalities.items()
-    )
-    lines += [f"Nationalities ({len(world.nationalities)}, share of workers and recruits): {mix}.", ""]
-    level = [r for r in all_rows if r.section == "world" and ANY not in r.key and r.key != "world.name"]
-    changed = [
-        f"`{r.key}` = {fmt(getattr(world, r.key.split('.')[1]))}"
-        for r in level
-        if getattr(world, r.key.split(".")[1]) != r.default
-    ]
-    lines += ["World-level parameters: " + (", ".join(changed) if changed else "the schema defaults above") + ".", ""]
-    return lines
 
 
 def main(argv: list[str] | None = None) -> None:
