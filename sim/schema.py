@@ -88,7 +88,13 @@ class CampaignConf:
     ramp_days: float = param(7.0, "days", 0.0)
     hold_days: float = param(21.0, "days", 0.0)
     decay_half_life: float = param(14.0, "days", 0.0)
-    peak_raid_rate: float = param(3.2, "raids/day per 100 compounds at its sites", 0.0, INF, "calibrated to ~140 raids in July 2025 (results/calibration.md)")
+    peak_raid_rate: float = param(
+        3.2,
+        "raids/day per 100 compounds at its sites",
+        0.0,
+        INF,
+        "calibrated to ~140 raids in July 2025 (results/calibration.md)",
+    )
     targeting: str = "random"  # random | largest | least_protected | site
     sites: list[str] = field(default_factory=list)  # empty = every site in `country`
     country: str = "Cambodia"
@@ -195,7 +201,9 @@ class RaidConf:
 @dataclass
 class DecisionConf:
     relocation: bool = True
-    lay_low_days_mean: float = param(30.0, "days (x (0.5 + site pressure))", 0.0, INF, "facts.md: operations stop for a while, then resume")
+    lay_low_days_mean: float = param(
+        30.0, "days (x (0.5 + site pressure))", 0.0, INF, "facts.md: operations stop for a while, then resume"
+    )
     relocation_days_mean: float = param(21.0, "days", 0.0)
     relocation_fixed_usd: float = param(5e5, "USD", 0.0)
     relocation_usd_per_km: float = param(1000.0, "USD/km", 0.0)

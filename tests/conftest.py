@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
 import sim
 from sim.schema import ScamsimConfig
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="session")
@@ -22,3 +28,22 @@ def small() -> Callable[..., ScamsimConfig]:
         return sim.compose(["world=small", "replications=1", *overrides])
 
     return compose
+
+
+@pytest.fixture(scope="session")
+def run_experiment() -> Callable[..., subprocess.CompletedProcess]:
+    """``run_experiment("validate.py", "--quick", "--out", dir)``: run a script of experiments/ as a user would.
+
+    From the repository root, with the source tree on PYTHONPATH; fails the
+    test with the script's stderr if it exits non-zero.
+    """
+
+    def run(script: str, *args: str) -> subprocess.CompletedProcess:
+        env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+        proc = subprocess.run(
+            [sys.executable, f"experiments/{script}", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=900
+        )
+        assert proc.returncode == 0, proc.stderr[-3000:]
+        return proc
+
+    return run

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import csv
 import json
-import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -20,24 +18,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "experiments"))
 
 
-def _run(script: str, out: Path, *extra: str) -> subprocess.CompletedProcess:
-    env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
-    proc = subprocess.run(
-        [sys.executable, f"experiments/{script}", "--quick", "--out", str(out), *extra],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    return proc
-
-
-def test_validation_reports_every_pattern_and_knockout(tmp_path):
+def test_validation_reports_every_pattern_and_knockout(tmp_path, run_experiment):
     from patterns import PATTERNS
 
-    _run("validate.py", tmp_path)
+    run_experiment("validate.py", "--quick", "--out", str(tmp_path))
     report = (tmp_path / "validation.md").read_text()
     data = json.loads((tmp_path / "validation_data.json").read_text())
     for p in PATTERNS:
@@ -47,11 +31,13 @@ def test_validation_reports_every_pattern_and_knockout(tmp_path):
     assert data["calibrated"]["cut_site_substitutes"]["pass"] and not data["no_substitutes"]["cut_site_substitutes"]["pass"]
     assert data["calibrated"]["displacement_abroad"]["pass"] and not data["no_relocation"]["displacement_abroad"]["pass"]
     assert not data["no_recruitment"]["recruitment_stays_open"]["pass"]
-    assert data["calibrated"]["occupants_leave_before_arrest"]["mean"] > data["no_warnings"]["occupants_leave_before_arrest"]["mean"]
+    assert (
+        data["calibrated"]["occupants_leave_before_arrest"]["mean"] > data["no_warnings"]["occupants_leave_before_arrest"]["mean"]
+    )
 
 
-def test_calibration_accepts_the_closest_draws(tmp_path):
-    _run("calibrate.py", tmp_path, "--draws", "30")
+def test_calibration_accepts_the_closest_draws(tmp_path, run_experiment):
+    run_experiment("calibrate.py", "--quick", "--out", str(tmp_path), "--draws", "30")
     with (tmp_path / "calibration_samples.csv").open() as fh:
         rows = list(csv.DictReader(fh))
     assert len(rows) == 30
@@ -62,9 +48,9 @@ def test_calibration_accepts_the_closest_draws(tmp_path):
 
 
 @pytest.mark.slow
-def test_sensitivity_quick(tmp_path):
+def test_sensitivity_quick(tmp_path, run_experiment):
     pytest.importorskip("SALib")
-    _run("sensitivity.py", tmp_path)
+    run_experiment("sensitivity.py", "--quick", "--out", str(tmp_path))
     with (tmp_path / "sensitivity.csv").open() as fh:
         rows = list(csv.DictReader(fh))
     assert {r["output"] for r in rows} == {"recovery_days", "final_frac", "revenue_lost_days"}

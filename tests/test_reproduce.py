@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -20,17 +17,8 @@ FIGURES = [
 TABLES = ["scenarios.csv", "displacement.csv", "arrests.csv", "phase.csv", "claim.csv"]
 
 
-def test_quick_reproduction_writes_every_figure_with_a_sidecar(tmp_path):
-    env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
-    proc = subprocess.run(
-        [sys.executable, "experiments/reproduce.py", "--quick", "--out", str(tmp_path), "--jobs", "2"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
-    assert proc.returncode == 0, proc.stderr[-3000:]
+def test_quick_reproduction_writes_every_figure_with_a_sidecar(tmp_path, run_experiment):
+    run_experiment("reproduce.py", "--quick", "--out", str(tmp_path), "--jobs", "2")
     for fig in FIGURES:
         png = tmp_path / f"{fig}.png"
         assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", fig
