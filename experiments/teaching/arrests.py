@@ -7,7 +7,7 @@ nationality of each arrested worker is not in the run's files, so the
 script re-runs the run's exact configuration (``.hydra/config.yaml``, same
 seed: the same numbers) in memory, checks that the re-run reproduces the
 run's arrests, and prints the shares next to the arrests of the first three
-weeks of the wave reported by AP (``../shared/facts.md``).  Nothing is
+weeks of the wave reported by AP (``../../docs/sources.md#july-first-weeks``).  Nothing is
 written to disk.
 """
 
@@ -32,7 +32,7 @@ from sim.metrics import mean_ci
 from sim.schema import ScamsimConfig
 from sim.validate import to_config
 
-KOKANG_SHARE = 63 / 31_000  # "masterminds/key members" among Kokang handovers to China, Nov 2023 (Xinhua, facts.md)
+KOKANG_SHARE = 63 / 31_000  # "masterminds/key members" among Kokang handovers to China, Nov 2023 (Xinhua; ../../docs/sources.md#kokang-handovers)
 
 
 def column(rows: list[dict[str, str]], name: str) -> np.ndarray:
