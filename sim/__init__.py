@@ -5,9 +5,14 @@ Python API::
     from sim import compose, run
     result = run(compose(["world=small", "replications=5"]))
     print(result.stats["final_frac"])
+
+Layout (each layer imports only the ones below it; see README "Layout"):
+``cli`` > ``docs`` > ``runs`` > ``analysis`` > ``model`` > ``mechanisms`` > ``core`` > ``config``.
 """
 
-from sim.study import StudyResult, compose, run
-from sim.validate import ConfigError
+from sim.analysis.results import StudyResult
+from sim.config.compose import compose
+from sim.config.errors import ConfigError
+from sim.runs.study import run
 
 __all__ = ["ConfigError", "StudyResult", "compose", "run"]

@@ -25,11 +25,12 @@ from hydra.core.hydra_config import HydraConfig
 from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf
 
-from sim.output import OutputExistsError, config_hash, guard, headline_table, write_outputs, write_status
-from sim.paths import config_dir
-from sim.schema import register_configs
-from sim.study import compose_dictconfig, run
-from sim.validate import ConfigError, to_config
+from sim.config.checks import to_config
+from sim.config.compose import compose_dictconfig, register_configs
+from sim.config.errors import ConfigError
+from sim.config.paths import config_dir
+from sim.runs.output import OutputExistsError, config_hash, guard, headline_table, write_outputs, write_status
+from sim.runs.study import run
 
 register_configs()
 

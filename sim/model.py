@@ -1,41 +1,53 @@
-"""One replication: the SimPy environment, the world, and the processes wired together.
+"""One replication: the SimPy environment, the world, and the mechanisms wired together.
 
-Processes (each a SimPy process): the daily operations step, one per boss,
-one per protector, one per enforcement campaign, and one per scheduled
-intervention (cuts, protector removals, boss actions, border closures); raid
-recoveries, relocations, substitute installs and successions are spawned as
-short-lived processes.  Workers are never processes: see :mod:`sim.workers`.
+The model holds only the shared :class:`~sim.core.context.Context`
+(config, environment, world, streams, recorder) and the mechanisms, each of
+which owns its own state.  Processes: the daily step, one per boss, one per
+protector, one per enforcement campaign and one per scheduled intervention;
+raid recoveries, relocations, substitute installs and successions are
+spawned as short-lived processes.  Workers are never processes: see
+:mod:`sim.core.workers`.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections.abc import Generator
 from dataclasses import dataclass
 
 import numpy as np
 import simpy
 
-from sim.bosses import boss_process, take_over
-from sim.operations import daily_step
-from sim.protection import protector_process
-from sim.recorder import Recorder
-from sim.scenario import schedule
-from sim.schema import CampaignConf, ScamsimConfig
-from sim.streams import Streams
-from sim.world import Boss, World, build_world
+from sim.config.schema import ScamsimConfig
+from sim.core.context import Context
+from sim.core.events import CompoundChange, Event, LedgerEntry
+from sim.core.recorder import Recorder
+from sim.core.streams import Streams
+from sim.core.world import World, build_world
+from sim.mechanisms.border import Border
+from sim.mechanisms.bosses import Bosses
+from sim.mechanisms.decisions import Decisions
+from sim.mechanisms.growth import Growth
+from sim.mechanisms.infrastructure import Infrastructure
+from sim.mechanisms.operations import Operations
+from sim.mechanisms.protection import Protection
+from sim.mechanisms.raids import Raids
+from sim.mechanisms.recruitment import Recruitment
+from sim.mechanisms.repatriation import Repatriation
+from sim.mechanisms.scenario import Scenario
 
 
 @dataclass
 class ReplicationResult:
-    """Everything one replication produced, as arrays and tuples."""
+    """Everything one replication produced, as arrays and typed records."""
 
     replication: int
     site_names: list[str]
     series: dict[str, np.ndarray]  # name -> (days, sites)
     status_counts: np.ndarray  # (days, statuses)
-    events: list[tuple[int, str, int, int, int, int]]  # day, event, site, compound, boss, count
+    events: list[Event]
     boss_names: list[str]
-    ledger: list[tuple[int, int, int, int, str]]
+    ledger: list[LedgerEntry]
+    compound_changes: list[CompoundChange]
     initial_status: np.ndarray
     compound_log: list[np.ndarray]  # per day, working workers of each compound founded so far
     nationalities: list[str]
@@ -64,76 +76,85 @@ class Model:
     """Builds and runs one replication of a validated config."""
 
     def __init__(self, config: ScamsimConfig, replication: int, audit: bool = False) -> None:
-        self.config = config
         self.replication = replication
         self.audit = audit
-        self.horizon = config.horizon_days
-        self.streams = Streams(config.seed, replication)
-        self.env = simpy.Environment()
-        self.world: World = build_world(config, self.streams["init"])
-        self.recorder = Recorder(self.horizon, len(self.world.sites))
-        self.arrivals: defaultdict[int, list[np.ndarray]] = defaultdict(list)
-        self.closed_borders: set[frozenset[str]] = set()
-        self.installing: set[int] = set()  # compounds waiting for a generator or satellite link
-        self.reequipping: set[int] = set()  # compounds waiting for replacement equipment
-        self.arrests_by_nationality = np.zeros(len(self.world.nationalities), np.int64)
-        self.campaigns: list[tuple[CampaignConf, float, np.ndarray]] = []
-        self.protection_version = 0  # bumped whenever a protector or a boss's links change
-        self.protection_cache: tuple[tuple[int, int, int], np.ndarray] | None = None
-        self.initial_status = self.world.workers.totals.copy()
-        self.initial_compounds = self.world.compounds.n
+        streams = Streams(config.seed, replication)
+        world = build_world(config, streams["init"])
+        self.ctx = ctx = Context(config, simpy.Environment(), world, streams, Recorder(config.horizon_days, len(world.sites)))
+        self.initial_status = world.workers.totals.copy()
+        # the wiring: each mechanism gets the context and the mechanisms it uses, nothing more
+        self.border = Border(ctx)
+        self.infrastructure = Infrastructure(ctx)
+        self.protection = Protection(ctx)
+        self.decisions = Decisions(ctx, self.protection, self.infrastructure, self.border)
+        self.growth = Growth(ctx, self.decisions, self.border)
+        self.bosses = Bosses(ctx, self.decisions, self.growth, self.protection, self.infrastructure)
+        self.raids = Raids(ctx, self.protection, self.bosses)
+        self.recruitment = Recruitment(ctx, self.border)
+        self.repatriation = Repatriation(ctx)
+        self.operations = Operations(ctx, self.protection, self.infrastructure)
+        self.scenario = Scenario(ctx, self.raids, self.infrastructure, self.protection, self.bosses, self.border)
+
+    @property
+    def config(self) -> ScamsimConfig:
+        return self.ctx.config
+
+    @property
+    def world(self) -> World:
+        return self.ctx.world
 
     @property
     def day(self) -> int:
-        return int(self.env.now)
+        return self.ctx.day
 
-    def alert(self, boss: Boss, what: str, compound: int) -> None:
-        """Wake a boss's process with something to decide about."""
-        boss.pending.append((what, compound))
-        if boss.alert is not None and not boss.alert.triggered:
-            boss.alert.succeed()
+    def daily_step(self, day: int) -> None:
+        """Every worker-level flow of one day, after that day's scheduled interventions."""
+        cfg = self.ctx.config
+        pressure = self.raids.site_pressure(day + 0.5)
+        for site, p in zip(self.ctx.world.sites, pressure, strict=True):
+            site.pressure = float(p)
+        self.recruitment.arrive(day)
+        if cfg.recruitment.enabled:
+            self.recruitment.recruit(day, pressure)
+        if cfg.operations.attrition:
+            self.operations.attrition(day)
+        if cfg.repatriation.enabled:
+            self.repatriation.step(day)
+        self.operations.book(day, pressure)
 
-    def border_open(self, a: str, b: str) -> bool:
-        return a == b or not self.config.border.enabled or frozenset((a, b)) not in self.closed_borders
-
-    def start_boss(self, boss: Boss) -> None:
-        self.env.process(boss_process(self, boss))
-
-    def arrest_boss(self, boss: Boss, site: int = -1, compound: int = -1) -> None:
-        """Arrest a boss; his compounds pass to a successor or close (see bosses.take_over)."""
-        boss.status = "arrested"
-        self.recorder.event(self.day, "arrest_boss", site if site >= 0 else boss.home_site, compound, boss.index)
-        self.env.process(take_over(self, boss))
-
-    def _daily(self):
-        for day in range(self.horizon):
-            yield self.env.timeout(day + 0.5 - self.env.now)
-            daily_step(self, day)
+    def _daily(self) -> Generator[simpy.Event, None, None]:
+        env = self.ctx.env
+        for day in range(self.ctx.horizon):
+            yield env.timeout(day + 0.5 - env.now)
+            self.daily_step(day)
             if self.audit:
-                self.world.workers.audit()
+                self.ctx.world.workers.audit()
 
     def run(self) -> ReplicationResult:
-        for boss in self.world.bosses:
-            self.start_boss(boss)
-        for protector in self.world.protectors:
-            self.env.process(protector_process(self, protector))
-        schedule(self)
-        self.env.process(self._daily())
-        self.env.run(until=self.horizon)
-        rec = self.recorder
+        ctx = self.ctx
+        world = ctx.world
+        for boss in world.bosses:
+            self.bosses.start(boss)
+        for protector in world.protectors:
+            ctx.env.process(self.protection.protector_process(protector))
+        self.scenario.schedule()
+        ctx.env.process(self._daily())
+        ctx.env.run(until=ctx.horizon)
+        rec = ctx.recorder
         return ReplicationResult(
             replication=self.replication,
-            site_names=[s.name for s in self.world.sites],
+            site_names=[s.name for s in world.sites],
             series=rec.series,
             status_counts=rec.status_counts,
             events=rec.events,
-            boss_names=[b.name for b in self.world.bosses],
-            ledger=self.world.workers.ledger,
+            boss_names=[b.name for b in world.bosses],
+            ledger=world.workers.ledger,
+            compound_changes=world.compounds.changes,
             initial_status=self.initial_status,
             compound_log=rec.compound_workers,
-            nationalities=self.world.nationalities,
-            arrests_by_nationality=self.arrests_by_nationality,
-            compounds_founded=self.world.compounds.n - self.initial_compounds,
+            nationalities=world.nationalities,
+            arrests_by_nationality=self.raids.arrests_by_nationality,
+            compounds_founded=world.compounds.n - ctx.initial_compounds,
         )
 
 

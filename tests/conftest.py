@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import sim
-from sim.schema import ScamsimConfig
+from sim.config.schema import ScamsimConfig
 
 ROOT = Path(__file__).resolve().parents[1]
 

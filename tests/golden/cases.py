@@ -64,7 +64,7 @@ CASES["small/crackdown_2025/auto"] = [
 def outputs(overrides: list[str]) -> dict[str, object]:
     """SHA-256 of each output CSV and a few summary means for one case."""
     from sim import compose, run
-    from sim.output import write_outputs
+    from sim.runs.output import write_outputs
 
     study = run(compose(overrides))
     with tempfile.TemporaryDirectory() as tmp:

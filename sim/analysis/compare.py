@@ -15,8 +15,8 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from sim.metrics import SUMMARY_COLUMNS, mean_ci
-from sim.study import StudyResult
+from sim.analysis.metrics import SUMMARY_COLUMNS, mean_ci
+from sim.analysis.results import StudyResult
 
 
 def welch_ci(a: np.ndarray, b: np.ndarray, level: float = 0.95) -> tuple[float, float]:

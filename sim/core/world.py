@@ -1,27 +1,21 @@
-"""The actors' state: sites, protectors, bosses and the compound table.
+"""The actors' state: sites, protectors, bosses, and the compound and worker tables.
 
-Sites, protectors and bosses are few, so they are plain objects.  Compounds
-are a struct of arrays because the daily operations step reads all of them
-at once; their lifecycle is still driven by SimPy processes (see
-:mod:`sim.bosses`).  :func:`build_world` creates the initial state from the
+Sites, protectors and bosses are few, so they are plain objects; compounds
+(:mod:`sim.core.compounds`) and workers (:mod:`sim.core.workers`) are
+tables of arrays.  :func:`build_world` creates the initial state from the
 validated config and the ``init`` stream.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import ClassVar
 
 import numpy as np
 import simpy
 
-from sim.schema import ScamsimConfig
-from sim.workers import WORKING, WorkerPool
-
-OPERATING, LAYING_LOW, SEALED, RELOCATING, REBUILDING, CLOSED = range(6)
-COMPOUND_STATUS = ("operating", "laying_low", "sealed", "relocating", "rebuilding", "closed")
-ACTIVE = (OPERATING, LAYING_LOW, REBUILDING)  # compounds that stand and can be raided
-IS_ACTIVE = np.isin(np.arange(len(COMPOUND_STATUS)), ACTIVE)  # status -> bool, a lookup faster than np.isin
+from sim.config.schema import ScamsimConfig
+from sim.core.compounds import OPERATING, CompoundTable
+from sim.core.workers import WORKING, WorkerPool
 
 
 @dataclass
@@ -72,50 +66,11 @@ class Boss:
     def free(self) -> bool:
         return self.status in ("active", "abroad")
 
-
-class CompoundTable:
-    """All compounds, founded or closed, as parallel arrays."""
-
-    FIELDS: ClassVar[dict[str, type]] = {
-        "site": np.int32,
-        "owner": np.int32,
-        "status": np.int8,
-        "capacity": np.float64,
-        "equipment": np.float64,
-        "managers": np.int32,
-        "generator": np.bool_,
-        "satellite": np.bool_,
-        "founded": np.int32,
-        "last_raid": np.int32,
-    }
-
-    def __init__(self, capacity: int) -> None:
-        self.n = 0
-        for name, dtype in self.FIELDS.items():
-            setattr(self, name, np.zeros(max(capacity, 4), dtype))
-
-    def add(self, site: int, owner: int, capacity: float, equipment: float, managers: int, day: int, status: int) -> int:
-        if self.n == self.site.size:
-            for name in self.FIELDS:
-                old = getattr(self, name)
-                new = np.zeros(2 * old.size, old.dtype)
-                new[: self.n] = old[: self.n]
-                setattr(self, name, new)
-        i = self.n
-        self.n += 1
-        self.site[i], self.owner[i], self.status[i] = site, owner, status
-        self.capacity[i], self.equipment[i], self.managers[i] = capacity, equipment, managers
-        self.generator[i] = self.satellite[i] = False
-        self.founded[i], self.last_raid[i] = day, -(10**6)
-        return i
-
-    def active_mask(self) -> np.ndarray:
-        return IS_ACTIVE[self.status[: self.n]]
-
-    def count_at(self, site: int) -> int:
-        """Compounds standing at a site (anything but closed), for room checks."""
-        n = self.n
-        return int(np.count_nonzero((self.site[:n] == site) & (self.status[:n] != CLOSED)))
+    def notify(self, what: str, compound: int) -> None:
+        """Wake the boss's process with something to decide about (a raid, a cut)."""
+        self.pending.append((what, compound))
+        if self.alert is not None and not self.alert.triggered:
+            self.alert.succeed()
 
 
 @dataclass
@@ -174,7 +129,8 @@ def build_world(config: ScamsimConfig, rng: np.random.Generator) -> World:
     total_compounds = sum(s.compounds for s in wc.sites.values())
     total_workers = sum(s.workers for s in wc.sites.values())
     compounds = CompoundTable(2 * total_compounds + 8)
-    pool = WorkerPool(int(total_workers * 2.5) + 1024, compounds.site.size)
+    pool = WorkerPool(int(total_workers * 2.5) + 1024, compounds.size)
+    compounds.on_resize = pool.add_compounds
     bosses: list[Boss] = []
     for site in sites:
         sc = wc.sites[site.name]
@@ -199,7 +155,6 @@ def build_world(config: ScamsimConfig, rng: np.random.Generator) -> World:
                 status=OPERATING,
             )
             bosses[owner].compounds.add(c)
-            pool.add_compounds(compounds.site.size)
             k = int(size)
             pool.create(
                 np.full(k, c, np.int32),

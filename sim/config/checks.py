@@ -16,49 +16,14 @@ from typing import Any
 
 from omegaconf import DictConfig, OmegaConf
 
-from sim.schema import ScamsimConfig
+from sim.config.design import apply_design
+from sim.config.errors import ConfigError
+from sim.config.schema import ScamsimConfig
 
 RANKS = ("local", "provincial", "national")
 TARGETING = ("random", "largest", "least_protected", "site")
 BOSS_ACTIONS = ("indict", "sanction", "arrest")
 TOLERANCE = 1e-9  # for sums of probabilities typed as decimals (0.33 + 0.56 + 0.11)
-
-
-class ConfigError(ValueError):
-    """A config value the model cannot run with; the message is one line."""
-
-    def __init__(self, key: str, value: Any, allowed: str) -> None:
-        self.key, self.value, self.allowed = key, value, allowed
-        super().__init__(f"invalid config: {key}={value!r}: {allowed}")
-
-    def __reduce__(self):  # picklable, so it survives a trip back from a worker process
-        return (ConfigError, (self.key, self.value, self.allowed))
-
-
-def apply_design(cfg: DictConfig) -> DictConfig:
-    """Return a copy of ``cfg`` with row ``design.row`` of ``design.file`` applied as overrides."""
-    import csv
-    from pathlib import Path
-
-    design = cfg.get("design")
-    if design is None or not design.file:
-        return cfg
-    path = Path(design.file)
-    if not path.is_file():
-        raise ConfigError("design.file", design.file, "an existing CSV file (absolute path, or relative to where you run)")
-    with path.open() as fh:
-        rows = list(csv.DictReader(fh))
-    if not 0 <= design.row < len(rows):
-        raise ConfigError("design.row", design.row, f"a row index in 0..{len(rows) - 1} of {design.file}")
-    out = cfg.copy()
-    for key, value in rows[design.row].items():
-        if OmegaConf.select(out, key, default=None) is None:
-            raise ConfigError(f"design column {key}", value, "a key of the config (see python -m sim --cfg job)")
-        try:
-            OmegaConf.update(out, key, float(value) if isinstance(OmegaConf.select(out, key), float) else value)
-        except Exception as err:  # OmegaConf's own type check, e.g. "abc" for a float
-            raise ConfigError(key, value, f"a value of the key's type ({err.__class__.__name__})") from err
-    return out
 
 
 def to_config(cfg: DictConfig | ScamsimConfig) -> ScamsimConfig:
@@ -110,7 +75,7 @@ def _check_replications(config: ScamsimConfig) -> None:
     reps = config.replications
     if reps == "auto":
         prec = config.precision
-        from sim.metrics import SUMMARY_COLUMNS
+        from sim.config.columns import SUMMARY_COLUMNS
 
         if prec.metric not in SUMMARY_COLUMNS:
             raise ConfigError("precision.metric", prec.metric, f"one of the summary columns: {', '.join(SUMMARY_COLUMNS)}")

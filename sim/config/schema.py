@@ -1,9 +1,10 @@
-"""Typed configuration schema, registered in Hydra's ConfigStore.
+"""Typed configuration schema: one dataclass per config section, no Hydra import.
 
 Every tunable number of the model is a field here, with its unit, the range
 it may take and where its default comes from (``facts.md`` or "assumed").
-Hydra merges the YAML in ``configs/`` over these dataclasses, OmegaConf
-checks the types, and :mod:`sim.validate` checks the ranges and names once,
+Hydra merges the YAML in ``configs/`` over these dataclasses (registered by
+:mod:`sim.config.compose`), OmegaConf checks the types, and
+:mod:`sim.config.checks` checks the ranges and names once,
 before a run, using the same metadata.  Keeping the metadata next to the
 field means a parameter table can be generated from the code and cannot
 drift from it.
@@ -14,7 +15,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from hydra.core.config_store import ConfigStore
 from omegaconf import MISSING
 
 INF = float("inf")
@@ -317,8 +317,3 @@ class ScamsimConfig:
     horizon_days: int = param(910, "days", 31)
     figure: bool = True
     progress: bool = True
-
-
-def register_configs() -> None:
-    """Register the schema so every YAML file is merged into, and checked against, it."""
-    ConfigStore.instance().store(name="scamsim_schema", node=ScamsimConfig)

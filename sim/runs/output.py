@@ -22,8 +22,8 @@ from pathlib import Path
 import numpy as np
 from omegaconf import DictConfig, OmegaConf
 
-from sim.metrics import HEADLINE, SUMMARY_COLUMNS
-from sim.study import StudyResult
+from sim.analysis.metrics import HEADLINE, SUMMARY_COLUMNS
+from sim.analysis.results import StudyResult
 
 FILES = ("timeseries.csv", "events.csv", "summary.csv", "summary.json", "revenue_by_site.png")
 
@@ -142,7 +142,7 @@ def write_outputs(study: StudyResult, outdir: Path, figure: bool = True, chash: 
     _atomic_write(outdir / "summary.json", json.dumps(meta, indent=2).encode())
     written = [outdir / f for f in FILES[:4]]
     if figure:
-        from sim.figures import revenue_by_site
+        from sim.runs.figures import revenue_by_site
 
         path = outdir / "revenue_by_site.png"
         revenue_by_site(study, path)

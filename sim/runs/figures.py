@@ -10,13 +10,13 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 
-from sim.enforcement import intensity
-from sim.study import StudyResult
+from sim.analysis.results import StudyResult
+from sim.mechanisms.raids import intensity
 
 
 def revenue_by_site(study: StudyResult, path: Path) -> None:
     """Mean daily revenue by site (7-day mean), total with its 95% band, intervention marked."""
-    from sim.metrics import rolling7
+    from sim.analysis.metrics import rolling7
 
     cfg = study.config
     t0 = cfg.intervention_day

@@ -12,7 +12,7 @@ import re
 from hydra.errors import ConfigCompositionException, MissingConfigException, OverrideParseException
 from omegaconf.errors import ConfigAttributeError, ValidationError
 
-from sim.validate import ConfigError
+from sim.config.errors import ConfigError
 
 
 def _override_value(overrides: list[str], key: str) -> str:

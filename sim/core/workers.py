@@ -6,11 +6,19 @@ two day stamps.  All changes go through :meth:`WorkerPool.create` and
 date and write every change to a ledger.  That single path is what makes the
 conservation invariant checkable: status counts can be rebuilt from the
 ledger alone, and in audit mode they are also recounted from the arrays.
+
+The pool also owns the arrival pipeline: recruits in transit are scheduled
+by their due day and collected on that day
+(:meth:`WorkerPool.schedule_arrivals`, :meth:`WorkerPool.pop_arrivals`).
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 import numpy as np
+
+from sim.core.events import LedgerEntry
 
 IN_TRANSIT, WORKING, FLED, ARRESTED, DETAINED, REPATRIATED, RETRAFFICKED = range(7)
 STATUS_NAMES = ("in_transit", "working", "fled", "arrested", "detained", "repatriated", "retrafficked")
@@ -34,7 +42,8 @@ class WorkerPool:
         self.totals = np.zeros(N_STATUS, np.int64)
         self.working_at = np.zeros(n_compounds, np.int64)
         self.transit_to = np.zeros(n_compounds, np.int64)
-        self.ledger: list[tuple[int, int, int, int, str]] = []  # day, from, to, count, reason
+        self.ledger: list[LedgerEntry] = []
+        self.arrivals: defaultdict[int, list[np.ndarray]] = defaultdict(list)  # due day -> batches of rows
         # rows that may be in a small status: appended on entry, filtered lazily on query,
         # so finding the few fled or detained workers does not scan every row ever created
         self._maybe: dict[int, list[np.ndarray]] = {s: [] for s in TRACKED}
@@ -52,7 +61,7 @@ class WorkerPool:
             setattr(self, name, new)
 
     def add_compounds(self, n_compounds: int) -> None:
-        """Widen the per-compound counters when compounds are founded."""
+        """Widen the per-compound counters to ``n_compounds`` (called by the compound table as it grows)."""
         grow = n_compounds - self.working_at.size
         if grow > 0:
             self.working_at = np.concatenate([self.working_at, np.zeros(grow, np.int64)])
@@ -86,18 +95,26 @@ class WorkerPool:
         self._count_compounds(status, compound, +1)
         if status in self._maybe:
             self._maybe[status].append(idx)
-        self.ledger.append((day, CREATED, status, k, reason))
+        self.ledger.append(LedgerEntry(day, CREATED, status, k, reason))
         return idx
 
-    def move(self, idx: np.ndarray, new_status: int, day: int, reason: str, compound: np.ndarray | int | None = None) -> None:
-        """Move workers ``idx`` to ``new_status`` (optionally to another compound)."""
+    def move(
+        self,
+        idx: np.ndarray,
+        new_status: int,
+        day: int,
+        reason: str,
+        compound: np.ndarray | int | None = None,
+        due: np.ndarray | None = None,
+    ) -> None:
+        """Move workers ``idx`` to ``new_status``, optionally to another compound and with a new due day."""
         if len(idx) == 0:
             return
         old = self.status[idx]
         old_comp = self.compound[idx]
         counts = np.bincount(old, minlength=N_STATUS)
         for s in np.flatnonzero(counts):
-            self.ledger.append((day, int(s), new_status, int(counts[s]), reason))
+            self.ledger.append(LedgerEntry(day, int(s), new_status, int(counts[s]), reason))
             sel = old == s
             self._count_compounds(int(s), old_comp[sel], -1)
         self.totals -= counts
@@ -106,6 +123,8 @@ class WorkerPool:
         self.since[idx] = day
         if compound is not None:
             self.compound[idx] = compound
+        if due is not None:
+            self.due[idx] = due
         self._count_compounds(new_status, self.compound[idx], +1)
         if new_status in self._maybe:
             self._maybe[new_status].append(np.asarray(idx))
@@ -118,6 +137,20 @@ class WorkerPool:
         else:
             return
         target += sign * np.bincount(compounds, minlength=target.size)
+
+    # ------------------------------------------------------------------ arrivals
+    def schedule_arrivals(self, due: np.ndarray, idx: np.ndarray) -> None:
+        """Put rows ``idx`` in transit on the pipeline, each to arrive on its due day."""
+        for d in np.unique(due):
+            self.arrivals[int(d)].append(idx[due == d])
+
+    def pop_arrivals(self, day: int) -> np.ndarray:
+        """Rows due today that are still in transit (taken off the pipeline)."""
+        batches = self.arrivals.pop(day, None)
+        if not batches:
+            return np.empty(0, np.int64)
+        idx = np.concatenate(batches)
+        return idx[self.status[idx] == IN_TRANSIT]
 
     # ------------------------------------------------------------------ queries
     def where(self, status: int) -> np.ndarray:

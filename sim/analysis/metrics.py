@@ -12,35 +12,12 @@ import math
 
 import numpy as np
 
+from sim.config.columns import SUMMARY_COLUMNS
+from sim.config.schema import ScamsimConfig
+from sim.core.events import PEOPLE_COUNTS, EventKind
 from sim.model import ReplicationResult
-from sim.schema import ScamsimConfig
 
-#: Columns of ``summary.csv`` after ``replication``, in order.
-SUMMARY_COLUMNS = (
-    "baseline_revenue",
-    "trough_frac",
-    "trough_day",
-    "recovery_days",
-    "final_frac",
-    "revenue_lost_days",
-    "host_final_frac",
-    "raids",
-    "raids_deflected",
-    "warned_share",
-    "arrests_workers",
-    "arrests_managers",
-    "arrests_bosses",
-    "low_level_share",
-    "nationalities_arrested",
-    "relocations",
-    "relocations_abroad",
-    "compounds_closed",
-    "compounds_founded",
-    "workers_final",
-    "repatriated",
-    "went_home",
-    "retrafficked",
-)
+__all__ = ["HEADLINE", "SUMMARY_COLUMNS", "mean_ci", "rolling7", "summarise"]
 
 #: The metrics the terminal table shows.
 HEADLINE = (
@@ -87,8 +64,8 @@ def summarise(result: ReplicationResult, config: ScamsimConfig) -> dict[str, flo
     host_rev = result.series["revenue_usd"][:, host].sum(axis=1)
     host_base = host_rev[t0 - 30 : t0].mean()
     counts = _event_counts(result)
-    arrests = counts.get("arrest_workers", 0) + counts.get("arrest_managers", 0) + counts.get("arrest_boss", 0)
-    raids = counts.get("raid", 0)
+    arrests = counts[EventKind.ARREST_WORKERS] + counts[EventKind.ARREST_MANAGERS] + counts[EventKind.ARREST_BOSS]
+    raids = counts[EventKind.RAID]
     return {
         "baseline_revenue": baseline,
         "trough_frac": float(after[trough] / scale),
@@ -98,34 +75,34 @@ def summarise(result: ReplicationResult, config: ScamsimConfig) -> dict[str, flo
         "revenue_lost_days": float(np.sum(np.maximum(baseline - revenue[t0:], 0.0)) / scale),
         "host_final_frac": float(host_rev[-30:].mean() / host_base) if host_base > 0 else math.nan,
         "raids": raids,
-        "raids_deflected": counts.get("raid_deflected", 0),
-        "warned_share": counts.get("warning", 0) / raids if raids else math.nan,
-        "arrests_workers": counts.get("arrest_workers", 0),
-        "arrests_managers": counts.get("arrest_managers", 0),
-        "arrests_bosses": counts.get("arrest_boss", 0),
-        "low_level_share": counts.get("arrest_workers", 0) / arrests if arrests else math.nan,
+        "raids_deflected": counts[EventKind.RAID_DEFLECTED],
+        "warned_share": counts[EventKind.WARNING] / raids if raids else math.nan,
+        "arrests_workers": counts[EventKind.ARREST_WORKERS],
+        "arrests_managers": counts[EventKind.ARREST_MANAGERS],
+        "arrests_bosses": counts[EventKind.ARREST_BOSS],
+        "low_level_share": counts[EventKind.ARREST_WORKERS] / arrests if arrests else math.nan,
         "nationalities_arrested": result.nationalities_arrested,
-        "relocations": counts.get("relocation", 0),
+        "relocations": counts[EventKind.RELOCATION],
         "relocations_abroad": _relocations_abroad(result, config),
-        "compounds_closed": counts.get("compound_closed", 0),
+        "compounds_closed": counts[EventKind.COMPOUND_CLOSED],
         "compounds_founded": result.compounds_founded,
         "workers_final": float(result.series["workers"][-1].sum()),
         "repatriated": _ledger_total(result, "repatriated"),
         "went_home": _ledger_total(result, "fled_went_home"),
-        "retrafficked": counts.get("retrafficked", 0),
+        "retrafficked": counts[EventKind.RETRAFFICKED],
     }
 
 
-def _event_counts(result: ReplicationResult) -> dict[str, int]:
-    out: dict[str, int] = {}
-    for _day, kind, _s, _c, _b, count in result.events:
-        # arrests and flows count people; everything else counts events
-        out[kind] = out.get(kind, 0) + (count if kind in ("arrest_workers", "arrest_managers", "retrafficked") else 1)
+def _event_counts(result: ReplicationResult) -> dict[EventKind, int]:
+    """Per kind: people for arrests and re-trafficking, else the number of events."""
+    out = dict.fromkeys(EventKind, 0)
+    for e in result.events:
+        out[e.kind] += e.count if e.kind in PEOPLE_COUNTS else 1
     return out
 
 
 def _ledger_total(result: ReplicationResult, reason: str) -> int:
-    return sum(count for _day, _from, _to, count, why in result.ledger if why == reason)
+    return sum(entry.count for entry in result.ledger if entry.reason == reason)
 
 
 def _host_sites(result: ReplicationResult, config: ScamsimConfig) -> np.ndarray:
@@ -137,7 +114,7 @@ def _host_sites(result: ReplicationResult, config: ScamsimConfig) -> np.ndarray:
 
 def _relocations_abroad(result: ReplicationResult, config: ScamsimConfig) -> int:
     host = set(_host_sites(result, config).tolist())
-    return sum(1 for e in result.events if e[1] == "relocation" and e[2] not in host)
+    return sum(1 for e in result.events if e.kind is EventKind.RELOCATION and e.site not in host)
 
 
 def mean_ci(values: np.ndarray, level: float = 0.95) -> tuple[float, float, float, int]:

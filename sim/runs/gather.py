@@ -26,7 +26,7 @@ import numpy as np
 from hydra.experimental.callback import Callback
 from omegaconf import DictConfig, OmegaConf
 
-from sim.metrics import SUMMARY_COLUMNS, mean_ci
+from sim.analysis.metrics import SUMMARY_COLUMNS, mean_ci
 
 
 def _job_dirs(sweep_dir: Path) -> list[Path]:

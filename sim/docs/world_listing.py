@@ -13,7 +13,7 @@ from typing import Any
 
 from omegaconf import MISSING
 
-from sim.paths import config_dir
+from sim.config.paths import config_dir
 
 
 def fmt(value: Any) -> str:
@@ -56,7 +56,7 @@ def world_section(name: str, defaults: dict[str, Any]) -> list[str]:
     ``defaults`` maps world-level field names (``compound_size_sigma``, ...) to
     their schema defaults, so only the values a file changes are listed.
     """
-    from sim.study import compose
+    from sim.config.compose import compose
 
     world = compose([f"world={name}"]).world
     path = config_dir() / "world" / f"{name}.yaml"

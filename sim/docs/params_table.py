@@ -33,9 +33,9 @@ from typing import Any, Union, get_args, get_origin, get_type_hints
 
 from omegaconf import MISSING
 
-from sim.schema import ScamsimConfig
-from sim.validate import BOSS_ACTIONS, RANKS, TARGETING
-from sim.world_listing import fmt, interval, table, world_names, world_section
+from sim.config.checks import BOSS_ACTIONS, RANKS, TARGETING
+from sim.config.schema import ScamsimConfig
+from sim.docs.world_listing import fmt, interval, table, world_names, world_section
 
 ANY = "*"  # stands for any named entry (site, protector, campaign, ...) or list item in a key path
 RUN = "run"  # section of the top-level scalar fields (seed, horizon, ...)
@@ -215,7 +215,7 @@ def _section_classes() -> dict[str, type]:
 
 def _composed_overrides(all_rows: list[Row]) -> dict[str, Any]:
     """Schema defaults that the default composition (configs/config.yaml, its world and scenario) changes."""
-    from sim.study import compose
+    from sim.config.compose import compose
 
     config = compose([])
     out = {}

@@ -1,0 +1,1 @@
+"""Analysis of replications: summary metrics, study results, paired comparisons, patterns."""

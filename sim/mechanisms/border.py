@@ -1,0 +1,59 @@
+"""Border closures (config section ``border``): which country pairs are closed, and what that blocks.
+
+A closed border stops relocation between the two countries and recruits
+whose entry route crosses it (a nationality's ``entry_via`` country into the
+destination's country).  All border logic lives here; other mechanisms ask.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+
+import numpy as np
+import simpy
+
+from sim.core.context import Context
+from sim.core.events import EventKind
+
+
+class Border:
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.enabled = ctx.config.border.enabled
+        self.closed: set[frozenset[str]] = set()
+
+    def is_open(self, a: str, b: str) -> bool:
+        """Whether people and compounds can cross between countries ``a`` and ``b``."""
+        return a == b or not self.enabled or frozenset((a, b)) not in self.closed
+
+    def reachable(self, site_a: int, site_b: int) -> bool:
+        sites = self.ctx.world.sites
+        return self.is_open(sites[site_a].country, sites[site_b].country)
+
+    def blocks_recruits(self, dest: np.ndarray, nationality: np.ndarray) -> np.ndarray:
+        """Recruits (destination compound, nationality) whose route crosses a closed border."""
+        blocked = np.zeros(dest.size, bool)
+        if not self.closed:
+            return blocked
+        world = self.ctx.world
+        site_country = [s.country for s in world.sites]
+        dest_country = np.array([site_country[s] for s in world.compounds.site[dest]])
+        for i, entry in enumerate(world.nationality_entry):
+            if not entry:
+                continue
+            for country in set(site_country):
+                if not self.is_open(entry, country):
+                    blocked |= (nationality == i) & (dest_country == country)
+        return blocked
+
+    def closure(self, a: str, b: str, end: float | None) -> Generator[simpy.Event, None, None]:
+        """Close the border between two countries from now; reopen it at ``end``."""
+        ctx = self.ctx
+        pair = frozenset((a, b))
+        self.closed.add(pair)
+        ctx.recorder.event(ctx.day, EventKind.BORDER_CLOSED)
+        if end is None:
+            return
+        yield ctx.env.timeout(end - ctx.env.now)
+        self.closed.discard(pair)
+        ctx.recorder.event(ctx.day, EventKind.BORDER_OPENED)

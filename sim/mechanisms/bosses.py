@@ -1,0 +1,110 @@
+"""Bosses (config section ``bosses``): SimPy processes that decide for their compounds, and succession.
+
+A boss sleeps until alerted (a raid, a cut) or until his periodic review.
+Alerts about raids start the compound's recovery
+(:meth:`sim.mechanisms.decisions.Decisions.recover`); reviews buy
+protection, install substitutes, re-equip, move away from cut sites, exit
+when nothing is left, and expand.  An arrested boss's compounds lie low and
+pass to a successor or close.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+
+import simpy
+
+from sim.core.compounds import ACTIVE, CLOSED, LAYING_LOW, RELOCATING, SEALED
+from sim.core.context import Context
+from sim.core.events import EventKind
+from sim.core.world import Boss
+from sim.mechanisms.decisions import Decisions
+from sim.mechanisms.growth import Growth
+from sim.mechanisms.infrastructure import Infrastructure
+from sim.mechanisms.protection import Protection
+
+Process = Generator[simpy.Event, None, None]
+
+
+class Bosses:
+    def __init__(
+        self, ctx: Context, decisions: Decisions, growth: Growth, protection: Protection, infrastructure: Infrastructure
+    ) -> None:
+        self.ctx = ctx
+        self.cfg = ctx.config.bosses
+        self.decisions = decisions
+        self.growth = growth
+        self.protection = protection
+        self.infrastructure = infrastructure
+
+    def start(self, boss: Boss) -> None:
+        self.ctx.env.process(self._process(boss))
+
+    def _process(self, boss: Boss) -> Process:
+        ctx = self.ctx
+        review_days = ctx.config.decisions.review_days
+        rng = ctx.streams["decisions"]
+        yield ctx.env.timeout(rng.uniform(0.0, review_days))  # desynchronise reviews
+        while boss.free:
+            boss.alert = ctx.env.event()
+            yield boss.alert | ctx.env.timeout(review_days)
+            if not boss.free:
+                return
+            pending, boss.pending = boss.pending, []
+            for what, compound in pending:
+                if what == "raid":
+                    ctx.env.process(self.decisions.recover(boss, compound))
+            self.review(boss)
+
+    def review(self, boss: Boss) -> None:
+        """Periodic decisions: protection, substitutes, equipment, moving away from cut sites, growth."""
+        self.protection.buy(boss)
+        self.infrastructure.install_substitutes(boss)
+        self.decisions.reequip_all(boss)
+        self.decisions.move_from_cut_sites(boss)
+        if not boss.compounds and boss.status in ("active", "abroad"):
+            boss.status = "exited"
+            self.ctx.recorder.event(self.ctx.day, EventKind.BOSS_EXIT, site=boss.home_site, boss=boss.index)
+            return
+        self.growth.expand(boss)
+
+    def arrest(self, boss: Boss, site: int = -1, compound: int = -1) -> None:
+        """Arrest a boss; his compounds pass to a successor or close (:meth:`take_over`)."""
+        ctx = self.ctx
+        boss.status = "arrested"
+        ctx.recorder.event(ctx.day, EventKind.ARREST_BOSS, site if site >= 0 else boss.home_site, compound, boss.index)
+        ctx.env.process(self.take_over(boss))
+
+    def take_over(self, boss: Boss) -> Process:
+        """An arrested boss's compounds lie low, then pass to a successor or close."""
+        cfg, ctx = self.cfg, self.ctx
+        rng = ctx.streams["bosses"]
+        world = ctx.world
+        c = world.compounds
+        comps = sorted(boss.compounds)
+        for comp in comps:
+            if c.status[comp] in ACTIVE:
+                c.transition(comp, LAYING_LOW, ctx.day, "boss_arrested")
+        inherit = rng.random() < cfg.successor_prob
+        yield ctx.env.timeout(rng.exponential(cfg.successor_days_mean))
+        if not inherit:
+            for comp in comps:
+                if c.status[comp] != CLOSED:
+                    self.decisions.close(comp, "boss_arrested")
+            return
+        heir = Boss(len(world.bosses), f"{boss.name}-successor", boss.home_site, boss.capital * 0.5)
+        world.bosses.append(heir)
+        self.protection.inherit(heir, boss)
+        for comp in comps:
+            if c.status[comp] == CLOSED:
+                continue
+            c.set_owner(comp, heir.index)
+            heir.compounds.add(comp)
+        boss.compounds.clear()
+        ctx.recorder.event(ctx.day, EventKind.BOSS_SUCCESSOR, site=boss.home_site, boss=heir.index)
+        self.start(heir)
+        for comp in sorted(heir.compounds):
+            if c.status[comp] in (LAYING_LOW, RELOCATING):
+                ctx.env.process(self.decisions.rebuild(heir, comp))
+            elif c.status[comp] == SEALED:
+                ctx.env.process(self.decisions.recover(heir, comp))

@@ -1,0 +1,114 @@
+"""Power and Internet (config section ``infrastructure``): cuts and the substitutes bosses install.
+
+Output at a site with its grid power cut falls to ``no_power_output`` unless
+the compound has a generator; without Internet it falls to
+``no_internet_output`` unless it has a satellite link.  Substitutes take money
+and days to install and can themselves be blocked by a cut that targets them
+(fuel and satellite terminals).  Connectivity factors multiply.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+
+import numpy as np
+import simpy
+
+from sim.core.compounds import ACTIVE, CLOSED
+from sim.core.context import Context
+from sim.core.events import EventKind
+from sim.core.world import Boss
+
+
+class Infrastructure:
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.cfg = ctx.config.infrastructure
+        self.installing: set[int] = set()  # compounds waiting for a generator or satellite link
+
+    def _factor(self, site: int, has_generator: bool, has_satellite: bool) -> float:
+        cfg = self.cfg
+        s = self.ctx.world.sites[site]
+        usable = cfg.substitutes and not s.substitutes_blocked
+        power = 1.0 if not s.power_cut or (usable and has_generator) else cfg.no_power_output
+        net = 1.0 if not s.internet_cut or (usable and has_satellite) else cfg.no_internet_output
+        return power * net
+
+    def connectivity(self, site: int, compound: int) -> float:
+        """Output multiplier of one compound given cuts and its substitutes."""
+        c = self.ctx.world.compounds
+        return self._factor(site, bool(c.generator[compound]), bool(c.satellite[compound]))
+
+    def connectivity_all(self) -> np.ndarray:
+        """Output multiplier of every compound (vectorized for the daily step)."""
+        c = self.ctx.world.compounds
+        n = c.n
+        out = np.ones(n)
+        for s in self.ctx.world.sites:
+            if s.power_cut or s.internet_cut:
+                at = np.flatnonzero(c.site[:n] == s.index)
+                out[at] = [self._factor(s.index, bool(c.generator[i]), bool(c.satellite[i])) for i in at]
+        return out
+
+    def expected_connectivity(self, site: int) -> float:
+        """What a boss expects at a site once he has installed whatever substitutes work there."""
+        return self._factor(site, True, True)
+
+    def install_substitutes(self, boss: Boss) -> None:
+        """Order a generator and/or satellite link for each compound at a cut site."""
+        cfg = self.cfg
+        if not cfg.substitutes:
+            return
+        ctx = self.ctx
+        c = ctx.world.compounds
+        for comp in sorted(boss.compounds):
+            if c.status[comp] not in ACTIVE:
+                continue
+            site = ctx.world.sites[int(c.site[comp])]
+            if site.substitutes_blocked or comp in self.installing:
+                continue
+            need_gen = bool(site.power_cut and not c.generator[comp])
+            need_sat = bool(site.internet_cut and not c.satellite[comp])
+            cost = need_gen * cfg.generator_usd + need_sat * cfg.satellite_usd
+            if (need_gen or need_sat) and boss.capital >= cost:
+                boss.capital -= cost
+                days = max(need_gen * cfg.generator_days, need_sat * cfg.satellite_days)
+                self.installing.add(comp)
+                ctx.env.process(self._install(comp, int(c.site[comp]), need_gen, need_sat, days))
+
+    def _install(self, comp: int, site: int, gen: bool, sat: bool, days: float) -> Generator[simpy.Event, None, None]:
+        ctx = self.ctx
+        yield ctx.env.timeout(days)
+        self.installing.discard(comp)
+        c = ctx.world.compounds
+        if c.status[comp] == CLOSED or c.site[comp] != site:  # closed or moved away: the order is lost
+            return
+        c.add_substitutes(comp, gen, sat)
+        ctx.recorder.event(ctx.day, EventKind.SUBSTITUTE_INSTALLED, int(c.site[comp]), comp, int(c.owner[comp]))
+
+    def cut(
+        self, sites: list[int], power: bool, internet: bool, substitutes: bool, end: float | None
+    ) -> Generator[simpy.Event, None, None]:
+        """From now on the named sites lose grid power and/or Internet; restored at ``end``."""
+        ctx = self.ctx
+        for i in sites:
+            s = ctx.world.sites[i]
+            s.power_cut |= power
+            s.internet_cut |= internet
+            s.substitutes_blocked |= substitutes
+            ctx.recorder.event(ctx.day, EventKind.CUT, site=i)
+        for boss in ctx.world.bosses:
+            if boss.free and any(int(ctx.world.compounds.site[c]) in sites for c in boss.compounds):
+                boss.notify("cut", -1)
+        if end is None:
+            return
+        yield ctx.env.timeout(end - ctx.env.now)
+        for i in sites:
+            s = ctx.world.sites[i]
+            if power:
+                s.power_cut = False
+            if internet:
+                s.internet_cut = False
+            if substitutes:
+                s.substitutes_blocked = False
+            ctx.recorder.event(ctx.day, EventKind.RESTORED, site=i)

@@ -1,0 +1,169 @@
+"""The protection network (config section ``protection``): who shields which boss at which site.
+
+Protection of a compound is ``1 - prod(1 - strength)`` over the active
+protectors its owner pays who cover its site: two half-strength officials
+give 0.75.  It raises the chance a raid leaks, lets raids be deflected or
+softened, shields the boss from arrest and buys managers' release.
+Protectors drop bosses who stop paying; removed protectors leave a seat that
+a successor fills after a delay, and bosses buy in again over time.
+
+This module owns the links between bosses and protectors: every change goes
+through :meth:`Protection.link`, :meth:`Protection.unlink`,
+:meth:`Protection.inherit` or :meth:`Protection.remove`, which keep the
+cached protection matrix honest.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+
+import numpy as np
+import simpy
+
+from sim.core.context import Context
+from sim.core.events import EventKind
+from sim.core.world import Boss, Protector
+
+REVIEW_DAYS = 30.0  # protectors review their clients monthly
+
+
+class Protection:
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.cfg = ctx.config.protection
+        self.version = 0  # bumped whenever a protector or a boss's links change
+        self._cache: tuple[tuple[int, int, int], np.ndarray] | None = None
+
+    # ------------------------------------------------------------------ queries
+    def of(self, boss: Boss, site: int) -> float:
+        """Protection a boss enjoys at a site, in [0, 1]."""
+        if not self.cfg.enabled:
+            return 0.0
+        unprotected = 1.0
+        for p in boss.protectors:
+            prot = self.ctx.world.protectors[p]
+            if prot.active and site in prot.sites:
+                unprotected *= 1.0 - prot.strength
+        return 1.0 - unprotected
+
+    def of_compound(self, compound: int) -> float:
+        world = self.ctx.world
+        c = world.compounds
+        return self.of(world.bosses[c.owner[compound]], int(c.site[compound]))
+
+    def matrix(self) -> np.ndarray:
+        """Protection of every boss at every site, shape (bosses, sites), in one product."""
+        world = self.ctx.world
+        n_b, n_s = len(world.bosses), len(world.sites)
+        key = (self.version, n_b, len(world.protectors))
+        if self._cache is not None and self._cache[0] == key:
+            return self._cache[1]
+        if not self.cfg.enabled or not world.protectors:
+            return np.zeros((n_b, n_s))
+        covers = np.zeros((len(world.protectors), n_s))
+        for p in world.protectors:
+            if p.active:
+                covers[p.index, list(p.sites)] = np.log(max(1.0 - p.strength, 1e-300))
+        links = np.zeros((n_b, len(world.protectors)))
+        for b in world.bosses:
+            links[b.index, list(b.protectors)] = 1.0
+        matrix = 1.0 - np.exp(links @ covers)
+        self._cache = (key, matrix)
+        return matrix
+
+    def by_site(self) -> np.ndarray:
+        """Mean protection of the standing compounds at each site (0 where none)."""
+        c = self.ctx.world.compounds
+        active = np.flatnonzero(c.active_mask())
+        prot = self.matrix()[c.owner[active], c.site[active]]
+        n_s = len(self.ctx.world.sites)
+        totals = np.bincount(c.site[active], prot, minlength=n_s)
+        counts = np.bincount(c.site[active], minlength=n_s)
+        return np.divide(totals, counts, out=np.zeros(n_s), where=counts > 0)
+
+    # ------------------------------------------------------------------ money and links
+    def pay_bribes(self, boss: Boss, amount: float, day: int) -> None:
+        """Share a boss's bribe among his active protectors, by strength."""
+        protectors = self.ctx.world.protectors
+        active = [protectors[p] for p in boss.protectors if protectors[p].active]
+        total = sum(p.strength for p in active)
+        if amount <= 0 or total <= 0:
+            return
+        for p in active:
+            p.income_usd += amount * p.strength / total
+            p.last_paid[boss.index] = day
+
+    def link(self, boss: Boss, protector: Protector) -> None:
+        boss.protectors.add(protector.index)
+        protector.clients.add(boss.index)
+        protector.last_paid[boss.index] = self.ctx.day
+        self.version += 1
+
+    def unlink(self, boss: Boss, protector: Protector) -> None:
+        boss.protectors.discard(protector.index)
+        protector.clients.discard(boss.index)
+        self.version += 1
+
+    def inherit(self, heir: Boss, boss: Boss) -> None:
+        """A successor takes over the predecessor's links to the protectors still active."""
+        for p in sorted(boss.protectors):
+            prot = self.ctx.world.protectors[p]
+            if prot.active:
+                heir.protectors.add(p)
+                prot.clients.add(heir.index)
+                self.version += 1
+
+    def buy(self, boss: Boss) -> None:
+        """A boss buys in with one active protector at each of his sites that has none of his."""
+        cfg = self.cfg
+        if not (cfg.enabled and cfg.buy_in):
+            return
+        ctx = self.ctx
+        world = ctx.world
+        sites = sorted({int(world.compounds.site[c]) for c in boss.compounds})
+        for s in sites:
+            if self.of(boss, s) > 0:
+                continue
+            offers = [p for p in world.protectors if p.active and s in p.sites and p.index not in boss.protectors]
+            if not offers or boss.capital < cfg.buy_in_usd:
+                continue
+            best = max(offers, key=lambda p: (p.strength, -p.index))
+            boss.capital -= cfg.buy_in_usd
+            self.link(boss, best)
+            ctx.recorder.event(ctx.day, EventKind.PROTECTION_BOUGHT, site=s, boss=boss.index)
+
+    # ------------------------------------------------------------------ processes
+    def protector_process(self, protector: Protector) -> Generator[simpy.Event, None, None]:
+        """A protector reviews its clients monthly and drops those who stopped paying."""
+        ctx, cfg = self.ctx, self.cfg
+        while protector.active:
+            yield ctx.env.timeout(REVIEW_DAYS)
+            if not (cfg.enabled and cfg.drop_unpaid) or not protector.active:
+                continue
+            for b in sorted(protector.clients):
+                if ctx.day - protector.last_paid.get(b, ctx.day) > cfg.unpaid_days:
+                    self.unlink(ctx.world.bosses[b], protector)
+                    site = next(iter(sorted(protector.sites)), -1)
+                    ctx.recorder.event(ctx.day, EventKind.PROTECTION_DROPPED, site=site, boss=b)
+
+    def remove(self, protector: Protector) -> Generator[simpy.Event, None, None]:
+        """Targeting: the protector is removed; a successor may take the seat later."""
+        ctx, cfg = self.ctx, self.cfg
+        protector.active = False
+        self.version += 1
+        for b in sorted(protector.clients):
+            ctx.world.bosses[b].protectors.discard(protector.index)
+        protector.clients.clear()
+        for s in sorted(protector.sites):
+            ctx.recorder.event(ctx.day, EventKind.PROTECTOR_REMOVED, site=s)
+        if not cfg.replacement:
+            return
+        yield ctx.env.timeout(ctx.streams["protection"].exponential(cfg.replacement_days_mean))
+        world = ctx.world
+        successor = Protector(
+            len(world.protectors), f"{protector.name}-successor", protector.rank, protector.sites, protector.strength
+        )
+        world.protectors.append(successor)
+        for s in sorted(successor.sites):
+            ctx.recorder.event(ctx.day, EventKind.PROTECTOR_SUCCESSOR, site=s)
+        ctx.env.process(self.protector_process(successor))

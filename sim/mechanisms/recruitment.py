@@ -1,0 +1,75 @@
+"""Recruitment (config section ``recruitment``): vacancies filled through a pipeline of recruits.
+
+Recruits are hired each day into a share of each open compound's vacancies
+(slowed, not stopped, by pressure at its site), travel for a gamma-distributed
+delay and start work on arrival, or are sold on if their compound closed
+meanwhile.  Re-trafficked people fill slots first.  Recruits whose route
+crosses a closed border never set off (:class:`~sim.mechanisms.border.Border`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.core.compounds import CLOSED, COMPOUND_STATUS, LAYING_LOW, OPERATING, REBUILDING
+from sim.core.context import Context
+from sim.core.workers import IN_TRANSIT, RETRAFFICKED, WORKING
+from sim.mechanisms.border import Border
+
+RECRUITING = (OPERATING, LAYING_LOW, REBUILDING)
+IS_RECRUITING = np.isin(np.arange(len(COMPOUND_STATUS)), RECRUITING)  # status -> bool lookup
+
+
+class Recruitment:
+    def __init__(self, ctx: Context, border: Border) -> None:
+        self.ctx = ctx
+        self.cfg = ctx.config.recruitment
+        self.border = border
+
+    def arrive(self, day: int) -> None:
+        """Recruits due today start work, or are sold on if their compound closed meanwhile."""
+        world = self.ctx.world
+        pool = world.workers
+        idx = pool.pop_arrivals(day)
+        if idx.size == 0:
+            return
+        closed = world.compounds.status[pool.compound[idx]] == CLOSED
+        pool.move(idx[~closed], WORKING, day, "arrival")
+        if closed.any():
+            pool.move(idx[closed], RETRAFFICKED, day, "arrival_closed")
+
+    def recruit(self, day: int, pressure: np.ndarray) -> None:
+        """Fill vacancies through a pipeline; pressure slows recruitment but does not stop it."""
+        cfg, ctx = self.cfg, self.ctx
+        rng = ctx.streams["recruitment"]
+        world = ctx.world
+        pool, c = world.workers, world.compounds
+        n = c.n
+        open_ = IS_RECRUITING[c.status[:n]]
+        vacancies = c.capacity[:n] - pool.working_at[:n] - pool.transit_to[:n]
+        vacancies = np.where(open_, np.maximum(vacancies, 0.0), 0.0).astype(np.int64)
+        rate = cfg.refill_rate * (1.0 - cfg.pressure_slowdown * pressure[c.site[:n]])
+        k = rng.binomial(vacancies, np.clip(rate, 0.0, 1.0))
+        total = int(k.sum())
+        if total == 0:
+            return
+        dest = np.repeat(np.arange(n, dtype=np.int32), k)
+        shape = 1.0 / cfg.delay_cv**2 if cfg.delay_cv > 0 else None
+        delay = np.full(total, cfg.delay_mean) if shape is None else rng.gamma(shape, cfg.delay_mean / shape, total)
+        due = day + np.maximum(np.ceil(delay), 1).astype(np.int32)
+        reused = 0
+        if cfg.retrafficked_first and pool.totals[RETRAFFICKED] > 0:  # the re-trafficked fill slots first
+            pool_idx = pool.where(RETRAFFICKED)
+            reused = min(pool_idx.size, total)
+            chosen = rng.choice(pool_idx, size=reused, replace=False) if reused < pool_idx.size else pool_idx
+            ok = ~self.border.blocks_recruits(dest[:reused], pool.nationality[chosen])
+            pool.move(chosen[ok], IN_TRANSIT, day, "re_recruited", compound=dest[:reused][ok], due=due[:reused][ok])
+            pool.schedule_arrivals(due[:reused][ok], chosen[ok])
+        fresh = total - reused
+        if fresh:
+            dest, due = dest[reused:], due[reused:]
+            nat = rng.choice(len(world.nationalities), size=fresh, p=world.nationality_p).astype(np.int16)
+            trafficked = rng.random(fresh) < ctx.config.repatriation.trafficked_share
+            ok = ~self.border.blocks_recruits(dest, nat)  # recruits routed over a closed border never set off
+            idx = pool.create(dest[ok], nat[ok], trafficked[ok], day, due[ok])
+            pool.schedule_arrivals(due[ok], idx)

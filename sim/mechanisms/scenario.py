@@ -1,0 +1,105 @@
+"""Scenario scheduling (config section ``scenario``): each intervention started at its day.
+
+Scenario days are offsets from ``intervention_day`` (day 0 is the directive
+of 16 July 2025 in ``crackdown_2025``), so the warm-up can change without
+editing scenario files.  Campaigns, cuts, protector removals, boss actions
+and border closures are handed to the mechanism that owns them.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Generator
+
+import simpy
+
+from sim.core.context import Context
+from sim.core.events import EventKind
+from sim.core.world import Boss
+from sim.mechanisms.border import Border
+from sim.mechanisms.bosses import Bosses
+from sim.mechanisms.infrastructure import Infrastructure
+from sim.mechanisms.protection import Protection
+from sim.mechanisms.raids import Raids
+
+Process = Generator[simpy.Event, None, None]
+
+
+class Scenario:
+    def __init__(
+        self,
+        ctx: Context,
+        raids: Raids,
+        infrastructure: Infrastructure,
+        protection: Protection,
+        bosses: Bosses,
+        border: Border,
+    ) -> None:
+        self.ctx = ctx
+        self.cfg = ctx.config.scenario
+        self.raids = raids
+        self.infrastructure = infrastructure
+        self.protection = protection
+        self.bosses = bosses
+        self.border = border
+
+    def schedule(self) -> None:
+        """Start every intervention of the scenario at its absolute day."""
+        ctx, scen = self.ctx, self.cfg
+        t0 = ctx.config.intervention_day
+        world = ctx.world
+        for camp in scen.campaigns.values():
+            self.raids.start_campaign(camp, float(t0 + camp.day))
+        for cut in scen.cuts.values():
+            sites = [world.site_index[s] for s in cut.sites]
+            end = None if cut.end_day is None else float(t0 + cut.end_day)
+            self._at(
+                t0 + cut.day,
+                lambda s=sites, c=cut, e=end: self.infrastructure.cut(s, c.power, c.internet, c.substitutes, e),
+            )
+        names = {p.name: p for p in world.protectors}
+        for rem in scen.protector_removals:
+            self._at(t0 + rem.day, lambda p=names[rem.protector]: self.protection.remove(p))
+        for act in scen.boss_actions:
+            boss = world.boss_by_name(act.boss)
+            self._at(t0 + act.day, lambda b=boss, a=act.action: self.boss_action(b, a))
+        if ctx.config.border.enabled:
+            for closure in scen.border_closures:
+                end = None if closure.end_day is None else float(t0 + closure.end_day)
+                a, b = closure.countries
+                self._at(t0 + closure.day, lambda a=a, b=b, e=end: self.border.closure(a, b, e))
+
+    def _at(self, day: float, start: Callable[[], Process | None]) -> None:
+        env = self.ctx.env
+
+        def waiter() -> Process:
+            yield env.timeout(day - env.now)
+            proc = start()  # a generator becomes a process; a plain call has already acted
+            if inspect.isgenerator(proc):
+                yield env.process(proc)
+
+        env.process(waiter())
+
+    def boss_action(self, boss: Boss, action: str) -> None:
+        """Indictment (may leak: the boss flees), sanctions (capital frozen), or arrest."""
+        ctx = self.ctx
+        rng = ctx.streams["bosses"]
+        rec = ctx.recorder
+        if action == "sanction":
+            boss.capital *= 1.0 - ctx.config.bosses.sanction_freeze_share
+            rec.event(ctx.day, EventKind.BOSS_SANCTIONED, site=boss.home_site, boss=boss.index)
+            return
+        if boss.status != "active":  # abroad, arrested or gone: the order finds nobody
+            return
+        if action == "arrest":
+            self.bosses.arrest(boss)
+            return
+        rec.event(ctx.day, EventKind.BOSS_INDICTED, site=boss.home_site, boss=boss.index)
+        raids, prot_cfg = ctx.config.raids, ctx.config.protection
+        prot = self.protection.of(boss, boss.home_site)
+        warned = raids.warnings and rng.random() < raids.warning_base + (raids.warning_max - raids.warning_base) * prot
+        if warned and rng.random() < ctx.config.bosses.flee_prob_warned:
+            boss.status = "abroad"
+            rec.event(ctx.day, EventKind.BOSS_FLED_ABROAD, site=boss.home_site, boss=boss.index)
+        elif rng.random() < 1.0 - prot_cfg.shield_max * prot:
+            self.bosses.arrest(boss)
