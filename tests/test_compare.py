@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from sim import compose, run
-from sim.compare import paired, welch_ci
+from sim.analysis.compare import paired, welch_ci
 
 BASE = ["world=small", "horizon_days=540", "progress=false"]
 

@@ -16,8 +16,8 @@ import numpy as np
 import pytest
 
 import sim
+from sim.core.workers import CREATED, N_STATUS, WORKING, WorkerPool
 from sim.model import Model
-from sim.workers import CREATED, N_STATUS, WORKING, WorkerPool
 
 #: Reasons of ledger entries written outside the daily step, at fractional times.
 OFF_STEP_PREFIXES = ("raid_", "closure_")

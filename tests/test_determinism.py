@@ -17,8 +17,8 @@ import numpy as np
 import pytest
 
 import sim
-from sim.output import write_outputs
-from sim.recorder import SERIES
+from sim.core.recorder import SERIES
+from sim.runs.output import write_outputs
 
 ROOT = Path(__file__).resolve().parents[1]
 CSV_FILES = ("timeseries.csv", "events.csv", "summary.csv")

@@ -20,19 +20,21 @@ import numpy as np
 import pytest
 
 import sim
-import sim.enforcement as enforcement
-from sim.metrics import mean_ci
+import sim.mechanisms.raids as raids_module
+from sim.analysis.metrics import mean_ci
+from sim.analysis.results import StudyResult
+from sim.core.compounds import CLOSED
+from sim.core.context import Context
+from sim.core.workers import CREATED, DETAINED, IN_TRANSIT, REPATRIATED, WORKING
+from sim.mechanisms.raids import Raids
 from sim.model import Model
-from sim.study import StudyResult
-from sim.workers import CREATED, DETAINED, IN_TRANSIT, REPATRIATED, WORKING
-from sim.world import CLOSED
 
 N = 8  # replications per arm unless a test says otherwise
 
 
 @dataclass
 class RaidRecord:
-    """One call of ``enforcement.raid``: workers at the compound before and after, and the events it logged."""
+    """One call of :meth:`Raids.raid`: workers at the compound before and after, and the events it logged."""
 
     replication: int
     day: int
@@ -46,7 +48,7 @@ class RaidRecord:
 class Run:
     study: StudyResult
     raids: list[RaidRecord] = field(default_factory=list)
-    models: dict[int, Model] = field(default_factory=dict)
+    models: dict[int, Context] = field(default_factory=dict)  # replication -> its context, as left at the end
 
     def raids_where(self, **flags: bool) -> list[RaidRecord]:
         """Carried-out raids, optionally only the warned (``warned=True``) or unwarned ones."""
@@ -60,20 +62,21 @@ class Run:
 def run(*overrides: str, n: int = N) -> Run:
     """Run ``world=small`` with overrides, recording every raid (cached: several tests share a run)."""
     result = Run(study=None)  # type: ignore[arg-type]
-    original = enforcement.raid
+    original = Raids.raid
 
-    def spy(model: Model, compound: int) -> None:
-        pool = model.world.workers
-        before, logged = int(pool.working_at[compound]), len(model.recorder.events)
-        original(model, compound)
-        counts = Counter()
-        for event in model.recorder.events[logged:]:
-            counts[event[1]] += event[5]
-        result.raids.append(RaidRecord(model.replication, model.day, compound, before, int(pool.working_at[compound]), counts))
-        result.models[model.replication] = model
+    def spy(self: Raids, compound: int) -> None:
+        ctx = self.ctx
+        pool = ctx.world.workers
+        before, logged = int(pool.working_at[compound]), len(ctx.recorder.events)
+        original(self, compound)
+        counts: Counter[str] = Counter()
+        for event in ctx.recorder.events[logged:]:
+            counts[event.kind.value] += event.amount
+        result.raids.append(RaidRecord(ctx.streams.replication, ctx.day, compound, before, int(pool.working_at[compound]), counts))
+        result.models[ctx.streams.replication] = ctx
 
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(enforcement, "raid", spy)
+        mp.setattr(Raids, "raid", spy)
         result.study = sim.run(sim.compose(["world=small", *overrides]), replications=n)
     return result
 
@@ -170,7 +173,7 @@ def expected_raid_attempts(r: Run) -> float:
         sites = camp.sites or [name for name, s in cfg.world.sites.items() if s.country == camp.country]
         compounds = sum(cfg.world.sites[s].compounds for s in sites)
         # linear ramp, hold, then exponential decay until the intensity falls below MIN_INTENSITY
-        decay = camp.decay_half_life / math.log(2) * (1 - enforcement.MIN_INTENSITY)
+        decay = camp.decay_half_life / math.log(2) * (1 - raids_module.MIN_INTENSITY)
         total += camp.peak_raid_rate * compounds / 100 * (camp.ramp_days / 2 + camp.hold_days + decay)
     return total
 
@@ -318,7 +321,7 @@ def test_border_closure_also_blocks_re_trafficked_recruits(small):
         world, pool = model.world, model.world.workers
         move = pool.move
 
-        def spy(idx, new_status, day, reason, compound=None, world=world, move=move):
+        def spy(idx, new_status, day, reason, compound=None, due=None, world=world, move=move):
             nonlocal crossed, elsewhere
             if reason == "re_recruited" and start <= day < end:
                 dest = np.broadcast_to(compound, np.shape(idx))
@@ -327,7 +330,7 @@ def test_border_closure_also_blocks_re_trafficked_recruits(small):
                     via_thailand = world.nationality_entry[world.workers.nationality[i]] == "Thailand"
                     crossed += int(to_cambodia and via_thailand)
                     elsewhere += int(not via_thailand)
-            return move(idx, new_status, day, reason, compound)
+            return move(idx, new_status, day, reason, compound, due)
 
         pool.move = spy
         model.run()

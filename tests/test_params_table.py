@@ -1,6 +1,6 @@
 """The parameter table is generated from the schema and cannot drift from it.
 
-``docs/parameters.md`` is rendered by :mod:`sim.params_table` from the field
+``docs/parameters.md`` is rendered by :mod:`sim.docs.params_table` from the field
 metadata of :mod:`sim.schema` and the world files; these tests walk the schema
 on their own (not through the module under test), so a numeric field the
 generator missed, a stale committed table, or a default outside its own range
@@ -16,8 +16,8 @@ from typing import Any, Union, get_args, get_origin, get_type_hints
 
 import pytest
 
-from sim import params_table
-from sim.schema import ScamsimConfig
+from sim.config.schema import ScamsimConfig
+from sim.docs import params_table
 
 ROOT = Path(__file__).resolve().parents[1]
 COMMITTED = ROOT / "docs" / "parameters.md"
@@ -31,7 +31,7 @@ def _is_numeric(tp: Any) -> bool:
 
 
 def numeric_keys(cls: type = ScamsimConfig, prefix: str = "") -> set[str]:
-    """Dotted keys of every numeric field, found independently of sim.params_table."""
+    """Dotted keys of every numeric field, found independently of sim.docs.params_table."""
     keys: set[str] = set()
     hints = get_type_hints(cls)
     for f in dataclasses.fields(cls):
@@ -64,9 +64,9 @@ def test_every_numeric_field_is_in_the_table(rendered: str) -> None:
 
 
 def test_committed_table_is_the_generated_one(rendered: str) -> None:
-    assert COMMITTED.is_file(), "docs/parameters.md is missing: run python -m sim.params_table --out docs/parameters.md"
+    assert COMMITTED.is_file(), "docs/parameters.md is missing: run python -m sim.docs.params_table --out docs/parameters.md"
     assert COMMITTED.read_text() == rendered, (
-        "docs/parameters.md differs from the schema and configs: run python -m sim.params_table --out docs/parameters.md"
+        "docs/parameters.md differs from the schema and configs: run python -m sim.docs.params_table --out docs/parameters.md"
     )
 
 

@@ -85,7 +85,7 @@ def test_interrupted_job_leaves_nothing_that_looks_complete_and_is_rerun(tmp_pat
     reference = (job / "summary.csv").read_bytes()
     (job / "status.json").unlink()
     (job / "summary.csv").write_text("replication,final_frac\n0,0.5\n")  # a half-written leftover
-    from sim.gather import gather
+    from sim.runs.gather import gather
 
     report = gather(tmp_path / "s")
     assert report["incomplete"] == 1
@@ -124,12 +124,12 @@ def test_failing_job_is_recorded_and_the_sweep_goes_on(tmp_path):
 
 
 def test_gather_command_works_on_a_partial_sweep(tmp_path):
-    """`python -m sim.gather DIR` gathers whatever is there and exits 3 when jobs are missing."""
+    """`python -m sim.runs.gather DIR` gathers whatever is there and exits 3 when jobs are missing."""
     sweep(tmp_path / "s", "scenario=baseline,crackdown_2025")
     (tmp_path / "s" / "0" / "status.json").unlink()
     (tmp_path / "s" / "gathered.csv").unlink()
     proc = subprocess.run(
-        [sys.executable, "-m", "sim.gather", str(tmp_path / "s")], cwd=ROOT, env=_env(), capture_output=True, text=True
+        [sys.executable, "-m", "sim.runs.gather", str(tmp_path / "s")], cwd=ROOT, env=_env(), capture_output=True, text=True
     )
     assert proc.returncode == 3
     assert "1 complete" in proc.stdout and "1 incomplete" in proc.stdout

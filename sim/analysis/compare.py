@@ -44,7 +44,7 @@ def paired(base: StudyResult, other: StudyResult, metrics: Iterable[str] = SUMMA
     ids_b = [r.replication for r in other.replications]
     if ids_a != ids_b:
         raise ValueError("paired comparison needs the same replication indices in both studies")
-    rows = []
+    rows: list[dict[str, float | str]] = []
     for m in metrics:
         a = np.array([s[m] for s in base.summaries], float)
         b = np.array([s[m] for s in other.summaries], float)

@@ -97,12 +97,12 @@ def _event_counts(result: ReplicationResult) -> dict[EventKind, int]:
     """Per kind: people for arrests and re-trafficking, else the number of events."""
     out = dict.fromkeys(EventKind, 0)
     for e in result.events:
-        out[e.kind] += e.count if e.kind in PEOPLE_COUNTS else 1
+        out[e.kind] += e.amount if e.kind in PEOPLE_COUNTS else 1
     return out
 
 
 def _ledger_total(result: ReplicationResult, reason: str) -> int:
-    return sum(entry.count for entry in result.ledger if entry.reason == reason)
+    return sum(entry.workers for entry in result.ledger if entry.reason == reason)
 
 
 def _host_sites(result: ReplicationResult, config: ScamsimConfig) -> np.ndarray:

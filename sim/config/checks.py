@@ -118,8 +118,8 @@ def _check_world(config: ScamsimConfig) -> None:
         key = f"world.protectors.{name}"
         if prot.rank not in RANKS:
             raise ConfigError(f"{key}.rank", prot.rank, f"one of {', '.join(RANKS)}")
-        for site in prot.sites:
-            _known_site(f"{key}.sites", site, world.sites)
+        for site_name in prot.sites:
+            _known_site(f"{key}.sites", site_name, world.sites)
     if not world.nationalities or sum(n.weight for n in world.nationalities.values()) <= 0:
         raise ConfigError("world.nationalities", list(world.nationalities), "need at least one nationality with weight > 0")
     rep = config.repatriation

@@ -60,16 +60,16 @@ class Event(NamedTuple):
     site: int
     compound: int
     boss: int
-    count: int
+    amount: int  # the ``count`` column: people for arrests and flows, units for seizures, else 1
 
 
 class LedgerEntry(NamedTuple):
-    """One batch of worker status changes: ``count`` workers went ``from_status`` -> ``to_status``."""
+    """One batch of worker status changes: ``workers`` of them went ``from_status`` -> ``to_status``."""
 
     day: int
     from_status: int
     to_status: int
-    count: int
+    workers: int
     reason: str
 
 

@@ -39,5 +39,5 @@ class Recorder:
     def count(self, kind: EventKind) -> int:
         """People for kinds that count people (arrests, re-trafficking), else number of events."""
         if kind in PEOPLE_COUNTS:
-            return sum(e.count for e in self.events if e.kind is kind)
+            return sum(e.amount for e in self.events if e.kind is kind)
         return sum(1 for e in self.events if e.kind is kind)

@@ -13,8 +13,8 @@ each naming its file); it never invents a source.  Per-site and per-protector
 values are not schema defaults: they live in ``configs/world/*.yaml`` and are
 listed per world, composed through Hydra exactly as a run composes them.
 
-    python -m sim.params_table                           # print the Markdown
-    python -m sim.params_table --out docs/parameters.md  # regenerate the committed table
+    python -m sim.docs.params_table                           # print the Markdown
+    python -m sim.docs.params_table --out docs/parameters.md  # regenerate the committed table
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ from sim.docs.world_listing import fmt, interval, table, world_names, world_sect
 
 ANY = "*"  # stands for any named entry (site, protector, campaign, ...) or list item in a key path
 RUN = "run"  # section of the top-level scalar fields (seed, horizon, ...)
-COMMAND = "python -m sim.params_table --out docs/parameters.md"
+COMMAND = "python -m sim.docs.params_table --out docs/parameters.md"
 
 #: Text fields that take one of a fixed set of values, as :mod:`sim.validate` checks them.
 CHOICES: dict[str, tuple[str, ...]] = {
@@ -122,7 +122,7 @@ def rows(cls: type = ScamsimConfig, prefix: str = "") -> list[Row]:
     return out
 
 
-def _nested(tp: Any) -> tuple[type | None, bool]:
+def _nested(tp: Any) -> tuple[Any, bool]:
     """The dataclass a field holds (directly, or as the values of a dict or items of a list)."""
     if dataclasses.is_dataclass(tp):
         return tp, False
@@ -284,7 +284,7 @@ def render() -> str:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m sim.params_table", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m sim.docs.params_table", description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, help="write the Markdown here (e.g. docs/parameters.md) instead of printing it")
     args = parser.parse_args(argv)
     text = render()

@@ -46,8 +46,8 @@ class Recruitment:
         pool, c = world.workers, world.compounds
         n = c.n
         open_ = IS_RECRUITING[c.status[:n]]
-        vacancies = c.capacity[:n] - pool.working_at[:n] - pool.transit_to[:n]
-        vacancies = np.where(open_, np.maximum(vacancies, 0.0), 0.0).astype(np.int64)
+        room = c.capacity[:n] - pool.working_at[:n] - pool.transit_to[:n]
+        vacancies = np.where(open_, np.maximum(room, 0.0), 0.0).astype(np.int64)
         rate = cfg.refill_rate * (1.0 - cfg.pressure_slowdown * pressure[c.site[:n]])
         k = rng.binomial(vacancies, np.clip(rate, 0.0, 1.0))
         total = int(k.sum())

@@ -8,8 +8,8 @@ and border closures are handed to the mechanism that owns them.
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable, Generator
+from functools import partial
 
 import simpy
 
@@ -53,21 +53,18 @@ class Scenario:
         for cut in scen.cuts.values():
             sites = [world.site_index[s] for s in cut.sites]
             end = None if cut.end_day is None else float(t0 + cut.end_day)
-            self._at(
-                t0 + cut.day,
-                lambda s=sites, c=cut, e=end: self.infrastructure.cut(s, c.power, c.internet, c.substitutes, e),
-            )
+            self._at(t0 + cut.day, partial(self.infrastructure.cut, sites, cut.power, cut.internet, cut.substitutes, end))
         names = {p.name: p for p in world.protectors}
         for rem in scen.protector_removals:
-            self._at(t0 + rem.day, lambda p=names[rem.protector]: self.protection.remove(p))
+            self._at(t0 + rem.day, partial(self.protection.remove, names[rem.protector]))
         for act in scen.boss_actions:
             boss = world.boss_by_name(act.boss)
-            self._at(t0 + act.day, lambda b=boss, a=act.action: self.boss_action(b, a))
+            self._at(t0 + act.day, partial(self.boss_action, boss, act.action))
         if ctx.config.border.enabled:
             for closure in scen.border_closures:
                 end = None if closure.end_day is None else float(t0 + closure.end_day)
                 a, b = closure.countries
-                self._at(t0 + closure.day, lambda a=a, b=b, e=end: self.border.closure(a, b, e))
+                self._at(t0 + closure.day, partial(self.border.closure, a, b, end))
 
     def _at(self, day: float, start: Callable[[], Process | None]) -> None:
         env = self.ctx.env
@@ -75,7 +72,7 @@ class Scenario:
         def waiter() -> Process:
             yield env.timeout(day - env.now)
             proc = start()  # a generator becomes a process; a plain call has already acted
-            if inspect.isgenerator(proc):
+            if proc is not None:
                 yield env.process(proc)
 
         env.process(waiter())

@@ -38,7 +38,7 @@ def revenue_by_site(study: StudyResult, path: Path) -> None:
     for ax in (ax_total, ax_sites):
         ax.axvline(0, color="red", linestyle="--", linewidth=1, label="intervention")
         for camp in cfg.scenario.campaigns.values():
-            level = np.array([intensity(camp, t0 + camp.day, t0 + d) for d in days])
+            level = np.array([intensity(camp, float(t0 + camp.day), float(t0 + d)) for d in days])
             active = days[level > 0.5]
             if active.size:
                 ax.axvspan(active[0], active[-1], color="red", alpha=0.08, label="raids above half peak")
