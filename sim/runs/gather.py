@@ -7,17 +7,15 @@ of each metric.  Jobs that failed or were interrupted appear with their
 status and no metrics, so a partial sweep still gathers.  Run at the end of
 every multirun by :class:`GatherCallback`, or by hand on any sweep directory::
 
-    python -m sim.gather multirun/2026-11-28_10-00-00-000000
+    python -m sim.runs.gather multirun/2026-11-28_10-00-00-000000
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
-import io
 import json
 import math
-import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -27,6 +25,7 @@ from hydra.experimental.callback import Callback
 from omegaconf import DictConfig, OmegaConf
 
 from sim.analysis.metrics import SUMMARY_COLUMNS, mean_ci
+from sim.runs.atomic import write_csv, write_json
 
 
 def _job_dirs(sweep_dir: Path) -> list[Path]:
@@ -47,17 +46,6 @@ def _status(job: Path) -> dict[str, Any]:
         return json.loads((job / "status.json").read_text())
     except (OSError, ValueError):
         return {"status": "incomplete", "error": "no status.json: the job did not finish"}
-
-
-def _write(path: Path, rows: list[dict[str, Any]], columns: list[str]) -> None:
-    buf = io.StringIO()
-    writer = csv.DictWriter(buf, columns, lineterminator="\n", extrasaction="ignore")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({k: ("" if isinstance(v, float) and math.isnan(v) else v) for k, v in row.items()})
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(buf.getvalue())
-    os.replace(tmp, path)
 
 
 def gather(sweep_dir: str | Path) -> dict[str, Any]:
@@ -91,13 +79,11 @@ def gather(sweep_dir: str | Path) -> dict[str, Any]:
             point["n_replications"] = 0
         points.append(point)
     head = ["job", *keys, "status", "error"]
-    _write(sweep_dir / "gathered.csv", rows, [*head, "replication", *SUMMARY_COLUMNS])
+    write_csv(sweep_dir / "gathered.csv", rows, [*head, "replication", *SUMMARY_COLUMNS])
     stat_cols = [f"{c}{s}" for c in SUMMARY_COLUMNS for s in ("", "_ci_low", "_ci_high", "_n")]
-    _write(sweep_dir / "points.csv", points, [*head, "n_replications", *stat_cols])
+    write_csv(sweep_dir / "points.csv", points, [*head, "n_replications", *stat_cols])
     report = {"sweep_dir": str(sweep_dir), "jobs": len(jobs), **counts, "parameters": keys}
-    tmp = sweep_dir / ".gather.json.tmp"
-    tmp.write_text(json.dumps(report, indent=2))
-    os.replace(tmp, sweep_dir / "gather.json")
+    write_json(sweep_dir / "gather.json", report)
     return report
 
 
@@ -120,7 +106,7 @@ class GatherCallback(Callback):
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m sim.gather", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m sim.runs.gather", description=__doc__.split("\n\n")[0])
     parser.add_argument("sweep_dir", type=Path, help="a Hydra multirun directory (complete or partial)")
     args = parser.parse_args(argv)
     if not args.sweep_dir.is_dir():

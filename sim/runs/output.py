@@ -1,6 +1,7 @@
 """Write a study's files into a run directory, never leaving half-written ones.
 
-Every file is written under a temporary name and renamed into place, and
+Every file is written under a temporary name and renamed into place
+(:mod:`sim.runs.atomic`), provenance comes from :mod:`sim.runs.provenance`, and
 ``status.json`` is written last: a directory without ``status.json`` saying
 ``complete`` is not a finished result, whatever else it holds.  A directory
 that already has a ``status.json`` is never written into again.
@@ -8,52 +9,23 @@ that already has a ``status.json`` is never written into again.
 
 from __future__ import annotations
 
-import csv
-import hashlib
-import io
 import json
 import math
 import os
-import platform
-import subprocess
-from importlib import metadata
 from pathlib import Path
-
-import numpy as np
-from omegaconf import DictConfig, OmegaConf
 
 from sim.analysis.metrics import HEADLINE, SUMMARY_COLUMNS
 from sim.analysis.results import StudyResult
+from sim.runs.atomic import atomic_write, csv_text, write_json
+from sim.runs.provenance import config_hash, git_commit, provenance, version
 
 FILES = ("timeseries.csv", "events.csv", "summary.csv", "summary.json", "revenue_by_site.png")
+#: Floats in the output contract's CSV files: 10 significant digits (the golden tests pin the bytes).
+FLOAT_FORMAT = ".10g"
 
 
 class OutputExistsError(RuntimeError):
     """The output directory already holds a run's results."""
-
-
-def version() -> str:
-    try:
-        return metadata.version("scamsim")
-    except metadata.PackageNotFoundError:
-        return "0+unknown"
-
-
-def git_commit() -> str:
-    """The source tree's commit, or "unknown" outside a git checkout."""
-    try:
-        out = subprocess.run(
-            ["git", "rev-parse", "HEAD"], cwd=Path(__file__).parent, capture_output=True, text=True, timeout=5, check=False
-        )
-    except (OSError, subprocess.SubprocessError):
-        return "unknown"
-    return out.stdout.strip() if out.returncode == 0 else "unknown"
-
-
-def config_hash(cfg: DictConfig) -> str:
-    """SHA-256 of the resolved config without Hydra's own section: what makes results what they are."""
-    body = {k: v for k, v in OmegaConf.to_container(cfg, resolve=True).items() if k != "hydra"}
-    return hashlib.sha256(json.dumps(body, sort_keys=True, default=str).encode()).hexdigest()
 
 
 def read_status(outdir: Path) -> dict | None:
@@ -84,28 +56,8 @@ def guard(outdir: Path, chash: str | None = None) -> bool:
     return False
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
-
-
-def _fmt(v: object) -> str:
-    if isinstance(v, (float, np.floating)):
-        return "" if math.isnan(v) else f"{float(v):.10g}"
-    return str(v)
-
-
-def _csv(records: np.ndarray) -> bytes:
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(records.dtype.names)
-    writer.writerows([_fmt(v) for v in row] for row in records.tolist())
-    return buf.getvalue().encode()
-
-
 def write_status(outdir: Path, status: str, **extra: object) -> None:
-    _atomic_write(outdir / "status.json", json.dumps({"status": status, **extra}, indent=2).encode())
+    write_json(outdir / "status.json", {"status": status, **extra})
 
 
 def summary_json(study: StudyResult) -> dict:
@@ -117,9 +69,7 @@ def summary_json(study: StudyResult) -> dict:
         "replications": len(study.replications),
         "intervention_day": cfg.intervention_day,
         "horizon_days": cfg.horizon_days,
-        "version": version(),
-        "git_commit": git_commit(),
-        "python": platform.python_version(),
+        **provenance(packages=False),  # version, git_commit, python
         "wall_time_s": round(study.wall_time, 3),
         "confidence_level": 0.95,
         "metrics": {
@@ -135,11 +85,11 @@ def write_outputs(study: StudyResult, outdir: Path, figure: bool = True, chash: 
     outdir.mkdir(parents=True, exist_ok=True)
     if guard(outdir, chash):
         raise OutputExistsError(f"{outdir} already holds these results")
-    _atomic_write(outdir / "timeseries.csv", _csv(study.timeseries))
-    _atomic_write(outdir / "events.csv", _csv(study.events))
-    _atomic_write(outdir / "summary.csv", _csv(study.summary))
+    atomic_write(outdir / "timeseries.csv", csv_text(study.timeseries, float_format=FLOAT_FORMAT))
+    atomic_write(outdir / "events.csv", csv_text(study.events, float_format=FLOAT_FORMAT))
+    atomic_write(outdir / "summary.csv", csv_text(study.summary, float_format=FLOAT_FORMAT))
     meta = summary_json(study)
-    _atomic_write(outdir / "summary.json", json.dumps(meta, indent=2).encode())
+    write_json(outdir / "summary.json", meta)
     written = [outdir / f for f in FILES[:4]]
     if figure:
         from sim.runs.figures import revenue_by_site
@@ -179,9 +129,12 @@ __all__ = [
     "SUMMARY_COLUMNS",
     "OutputExistsError",
     "config_hash",
+    "git_commit",
     "guard",
     "headline_table",
     "read_status",
+    "summary_json",
+    "version",
     "write_outputs",
     "write_status",
 ]
