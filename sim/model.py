@@ -26,14 +26,18 @@ from sim.core.world import World, build_world
 from sim.mechanisms.border import Border
 from sim.mechanisms.bosses import Bosses
 from sim.mechanisms.decisions import Decisions
+from sim.mechanisms.finance import Finance
 from sim.mechanisms.growth import Growth
 from sim.mechanisms.infrastructure import Infrastructure
+from sim.mechanisms.labour import Labour
 from sim.mechanisms.operations import Operations
 from sim.mechanisms.protection import Protection
 from sim.mechanisms.raids import Raids
 from sim.mechanisms.recruitment import Recruitment
 from sim.mechanisms.repatriation import Repatriation
 from sim.mechanisms.scenario import Scenario
+from sim.mechanisms.space import Space
+from sim.mechanisms.victims import Victims
 
 
 @dataclass
@@ -86,14 +90,20 @@ class Model:
         self.border = Border(ctx)
         self.infrastructure = Infrastructure(ctx)
         self.protection = Protection(ctx)
-        self.decisions = Decisions(ctx, self.protection, self.infrastructure, self.border)
-        self.growth = Growth(ctx, self.decisions, self.border)
-        self.bosses = Bosses(ctx, self.decisions, self.growth, self.protection, self.infrastructure)
-        self.raids = Raids(ctx, self.protection, self.bosses)
-        self.recruitment = Recruitment(ctx, self.border)
+        self.labour = Labour(ctx)
+        self.victims = Victims(ctx)
+        self.finance = Finance(ctx)
+        self.space = Space(ctx)
+        self.decisions = Decisions(ctx, self.protection, self.infrastructure, self.border, self.space)
+        self.growth = Growth(ctx, self.decisions, self.border, self.space, self.victims, self.labour)
+        self.bosses = Bosses(ctx, self.decisions, self.growth, self.protection, self.infrastructure, self.finance)
+        self.raids = Raids(ctx, self.protection, self.bosses, self.labour)
+        self.recruitment = Recruitment(ctx, self.border, self.labour)
         self.repatriation = Repatriation(ctx)
-        self.operations = Operations(ctx, self.protection, self.infrastructure)
-        self.scenario = Scenario(ctx, self.raids, self.infrastructure, self.protection, self.bosses, self.border)
+        self.operations = Operations(ctx, self.protection, self.infrastructure, self.finance, self.victims)
+        self.scenario = Scenario(
+            ctx, self.raids, self.infrastructure, self.protection, self.bosses, self.border, self.labour, self.victims, self.finance
+        )
 
     @property
     def config(self) -> ScamsimConfig:
@@ -113,6 +123,8 @@ class Model:
         pressure = self.raids.site_pressure(day + 0.5)
         for site, p in zip(self.ctx.world.sites, pressure, strict=True):
             site.pressure = float(p)
+        self.decisions.observe(pressure)
+        self.labour.step()
         self.recruitment.arrive(day)
         if cfg.recruitment.enabled:
             self.recruitment.recruit(day, pressure)

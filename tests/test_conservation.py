@@ -20,7 +20,7 @@ from sim.core.workers import CREATED, N_STATUS, WORKING, WorkerPool
 from sim.model import Model
 
 #: Reasons of ledger entries written outside the daily step, at fractional times.
-OFF_STEP_PREFIXES = ("raid_", "closure_")
+OFF_STEP_PREFIXES = ("raid_", "closure_", "moved", "escape_in_transit", "split_")
 
 
 def off_step(reason: str) -> bool:
@@ -132,7 +132,7 @@ def test_audit_mode_passes_every_day(scenario, small, monkeypatch):
         original(self)
 
     monkeypatch.setattr(WorkerPool, "audit", counting_audit)
-    cfg = small(f"scenario={scenario}")
+    cfg = small(f"scenario={scenario}", "counterfactual=false")
     sim.run(cfg, replications=3, audit=True)
     assert len(calls) == 3 * cfg.horizon_days
 

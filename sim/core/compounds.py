@@ -39,6 +39,7 @@ class CompoundTable:
         self.satellite = np.zeros(size, np.bool_)
         self.founded = np.zeros(size, np.int32)
         self.last_raid = np.zeros(size, np.int32)
+        self.cell = np.zeros(size, np.bool_)  # a small dispersed cell (split from a compound), not a building
         self.changes: list[CompoundChange] = []
         self.on_resize = on_resize  # told the new array size, so per-compound counters elsewhere can widen
 
@@ -49,12 +50,14 @@ class CompoundTable:
 
     def _grow(self) -> None:
         size = 2 * self.size
-        for name in ("site", "owner", "status", "capacity", "equipment", "managers", "generator", "satellite", "founded", "last_raid"):
+        for name in ("site", "owner", "status", "capacity", "equipment", "managers", "generator", "satellite", "founded", "last_raid", "cell"):
             setattr(self, name, _widen(getattr(self, name), size, self.n))
 
     # ------------------------------------------------------------------ the write path
-    def add(self, site: int, owner: int, capacity: float, equipment: float, managers: int, day: int, status: int) -> int:
-        """Found a compound; returns its index."""
+    def add(
+        self, site: int, owner: int, capacity: float, equipment: float, managers: int, day: int, status: int, cell: bool = False
+    ) -> int:
+        """Found a compound (or a cell); returns its index."""
         if self.n == self.size:
             self._grow()
         i = self.n
@@ -63,6 +66,7 @@ class CompoundTable:
         self.capacity[i], self.equipment[i], self.managers[i] = capacity, equipment, managers
         self.generator[i] = self.satellite[i] = False
         self.founded[i], self.last_raid[i] = day, NEVER
+        self.cell[i] = cell
         if self.on_resize is not None:
             self.on_resize(self.size)
         return i
@@ -101,9 +105,9 @@ class CompoundTable:
         return IS_ACTIVE[self.status[: self.n]]
 
     def count_at(self, site: int) -> int:
-        """Compounds standing at a site (anything but closed), for room checks."""
+        """Compounds standing at a site (anything but closed, cells excepted): the buildings in use."""
         n = self.n
-        return int(np.count_nonzero((self.site[:n] == site) & (self.status[:n] != CLOSED)))
+        return int(np.count_nonzero((self.site[:n] == site) & (self.status[:n] != CLOSED) & ~self.cell[:n]))
 
 
 def _widen(old: np.ndarray, size: int, n: int) -> np.ndarray:

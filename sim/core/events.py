@@ -46,6 +46,10 @@ class EventKind(StrEnum):
     BORDER_OPENED = "border_opened"
     REPATRIATED = "repatriated"
     RETRAFFICKED = "retrafficked"
+    SPLIT = "split"
+    CONSTRUCTION_STARTED = "construction_started"
+    WORKERS_ESCAPED = "workers_escaped"
+    BOSS_BANKRUPT = "boss_bankrupt"
 
 
 #: Kinds whose ``count`` is a number of people; every other kind counts one per event.

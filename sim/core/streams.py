@@ -26,6 +26,9 @@ STREAM_IDS: dict[str, int] = {
     "repatriation": 9,
     "bosses": 10,
     "infrastructure": 11,
+    "labour": 12,
+    "space": 13,
+    "relocation": 14,
 }
 
 

@@ -2,9 +2,10 @@
 
 A boss sleeps until alerted (a raid, a cut) or until his periodic review.
 Alerts about raids start the compound's recovery
-(:meth:`sim.mechanisms.decisions.Decisions.recover`); reviews buy
-protection, install substitutes, re-equip, move away from cut sites, exit
-when nothing is left, and expand.  An arrested boss's compounds lie low and
+(:meth:`sim.mechanisms.decisions.Decisions.recover`); reviews close
+compounds that have lost money too long, close everything and exit when the
+boss is bankrupt, buy protection, install substitutes, re-equip, move away
+from cut or pressured sites, exit when nothing is left, and expand.  An arrested boss's compounds lie low and
 pass to a successor or close.
 """
 
@@ -14,11 +15,12 @@ from collections.abc import Generator
 
 import simpy
 
-from sim.core.compounds import ACTIVE, CLOSED, LAYING_LOW, RELOCATING, SEALED
+from sim.core.compounds import ACTIVE, CLOSED, LAYING_LOW, OPERATING, REBUILDING, RELOCATING, SEALED
 from sim.core.context import Context
 from sim.core.events import EventKind
 from sim.core.world import Boss
 from sim.mechanisms.decisions import Decisions
+from sim.mechanisms.finance import Finance
 from sim.mechanisms.growth import Growth
 from sim.mechanisms.infrastructure import Infrastructure
 from sim.mechanisms.protection import Protection
@@ -28,7 +30,13 @@ Process = Generator[simpy.Event, None, None]
 
 class Bosses:
     def __init__(
-        self, ctx: Context, decisions: Decisions, growth: Growth, protection: Protection, infrastructure: Infrastructure
+        self,
+        ctx: Context,
+        decisions: Decisions,
+        growth: Growth,
+        protection: Protection,
+        infrastructure: Infrastructure,
+        finance: Finance,
     ) -> None:
         self.ctx = ctx
         self.cfg = ctx.config.bosses
@@ -36,6 +44,7 @@ class Bosses:
         self.growth = growth
         self.protection = protection
         self.infrastructure = infrastructure
+        self.finance = finance
 
     def start(self, boss: Boss) -> None:
         self.ctx.env.process(self._process(boss))
@@ -57,11 +66,19 @@ class Bosses:
             self.review(boss)
 
     def review(self, boss: Boss) -> None:
-        """Periodic decisions: protection, substitutes, equipment, moving away from cut sites, growth."""
+        """Periodic decisions: money first, then protection, substitutes, equipment, moving away, growth."""
+        c = self.ctx.world.compounds
+        if self.finance.bankrupt(boss):  # cannot pay wages, rent or bribes: everything closes
+            for comp in sorted(boss.compounds):
+                self.decisions.close(comp, "bankrupt")
+            self.ctx.recorder.event(self.ctx.day, EventKind.BOSS_BANKRUPT, site=boss.home_site, boss=boss.index)
+        for comp in sorted(boss.compounds):  # income has not covered costs for too long: wind down
+            if c.status[comp] in (OPERATING, LAYING_LOW, REBUILDING, SEALED) and self.finance.losing(comp):
+                self.decisions.close(comp, "losses")
         self.protection.buy(boss)
         self.infrastructure.install_substitutes(boss)
         self.decisions.reequip_all(boss)
-        self.decisions.move_from_cut_sites(boss)
+        self.decisions.move_away(boss)
         if not boss.compounds and boss.status in ("active", "abroad"):
             boss.status = "exited"
             self.ctx.recorder.event(self.ctx.day, EventKind.BOSS_EXIT, site=boss.home_site, boss=boss.index)

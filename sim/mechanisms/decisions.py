@@ -1,10 +1,16 @@
-"""Compound decisions (config section ``decisions``): after a raid, under cuts, and where to go.
+"""Compound decisions (config section ``decisions``): after a raid, under cuts or pressure, and where to go.
 
-After a raid a boss waits out the seal, then closes the compound (not enough
-capital to re-equip), relocates it to the site with the best score, or lays
-low and resumes in place.  The site score is
+After a raid a boss waits out the seal, then splits the operation into
+small cells under high unshielded pressure, relocates it to the site with
+the best score, or lays low and resumes in place once he can pay to re-equip
+(a compound that cannot be re-equipped keeps losing money and winds down,
+see :mod:`sim.mechanisms.finance`).  Operating compounds also move away from cut sites and
+from sites under sustained pressure.  The site score is
 ``attractiveness * connectivity / (1 + hazard) - amortised move cost``, where
-hazard is current pressure left unshielded plus the raids he remembers there.
+hazard is current pressure left unshielded plus the raids he remembers there
+and the move cost includes the space at the destination
+(:mod:`sim.mechanisms.space`).  A move takes days that grow with distance;
+the workers are driven over in batches and some escape on the way.
 Seized equipment is re-bought after the usual delay.
 """
 
@@ -18,11 +24,12 @@ import simpy
 from sim.core.compounds import CLOSED, LAYING_LOW, OPERATING, REBUILDING, RELOCATING, SEALED
 from sim.core.context import Context
 from sim.core.events import EventKind
-from sim.core.workers import FLED
+from sim.core.workers import FLED, IN_TRANSIT
 from sim.core.world import Boss
 from sim.mechanisms.border import Border
 from sim.mechanisms.infrastructure import Infrastructure
 from sim.mechanisms.protection import Protection
+from sim.mechanisms.space import Space
 
 AMORTISE_DAYS = 180.0  # a move must pay for itself within about six months of output
 
@@ -30,13 +37,25 @@ Process = Generator[simpy.Event, None, None]
 
 
 class Decisions:
-    def __init__(self, ctx: Context, protection: Protection, infrastructure: Infrastructure, border: Border) -> None:
+    def __init__(
+        self, ctx: Context, protection: Protection, infrastructure: Infrastructure, border: Border, space: Space
+    ) -> None:
         self.ctx = ctx
         self.cfg = ctx.config.decisions
         self.protection = protection
         self.infrastructure = infrastructure
         self.border = border
+        self.space = space
         self.reequipping: set[int] = set()  # compounds waiting for replacement equipment
+        self.pressure_days = np.zeros(len(ctx.world.sites), np.int64)  # consecutive days of high pressure
+
+    def observe(self, pressure: np.ndarray) -> None:
+        """Count, per site, the consecutive days pressure has been above the moving threshold."""
+        high = pressure > self.cfg.pressure_move_threshold
+        self.pressure_days = np.where(high, self.pressure_days + 1, 0)
+
+    def unshielded(self, boss: Boss, site: int) -> float:
+        return self.ctx.world.sites[site].pressure * (1.0 - self.protection.of(boss, site))
 
     # ------------------------------------------------------------------ scores and costs
     def remembered_raids(self, boss: Boss, site: int) -> int:
@@ -52,7 +71,7 @@ class Decisions:
             return gross
         cap = max(float(ctx.world.compounds.capacity[compound]), 1.0)
         daily_value = cap * ctx.config.operations.revenue_per_worker_day * AMORTISE_DAYS
-        return gross - self.move_cost(from_site, site) / daily_value
+        return gross - (self.move_cost(from_site, site) + self.space.cost(site, cap)[0]) / daily_value
 
     def move_cost(self, a: int, b: int) -> float:
         cfg = self.cfg
@@ -68,12 +87,13 @@ class Decisions:
         stay = self.site_score(boss, here, here, compound)
         best, best_score = -1, stay * (1.0 + self.cfg.relocate_margin)
         for s in world.sites:
-            if s.index == here or not self.border.reachable(here, s.index) or c.count_at(s.index) >= s.room:
+            if s.index == here or not self.border.reachable(here, s.index):
                 continue
             score = self.site_score(boss, s.index, here, compound)
             if score > best_score:
                 best, best_score = s.index, score
-        if best >= 0 and boss.capital < self.move_cost(here, best) + self.equipment_cost(compound):
+        space_usd = self.space.cost(best, float(c.capacity[compound]))[0] if best >= 0 else 0.0
+        if best >= 0 and boss.capital < self.move_cost(here, best) + space_usd + self.equipment_cost(compound):
             return -1
         return best
 
@@ -95,13 +115,21 @@ class Decisions:
                     self.reequipping.add(comp)
                     ctx.env.process(self._reequip(comp))
 
-    def move_from_cut_sites(self, boss: Boss) -> None:
-        """Operating compounds whose connectivity is cut move if a better site is affordable."""
-        if not self.cfg.relocation:
+    def move_away(self, boss: Boss) -> None:
+        """Operating compounds at cut sites, or under sustained unshielded pressure, move if a better site is affordable."""
+        cfg = self.cfg
+        if not cfg.relocation:
             return
         c = self.ctx.world.compounds
         for comp in sorted(boss.compounds):
-            if c.status[comp] == OPERATING and self.infrastructure.connectivity(int(c.site[comp]), comp) < 1.0:
+            if c.status[comp] != OPERATING:
+                continue
+            site = int(c.site[comp])
+            cut = self.infrastructure.connectivity(site, comp) < 1.0
+            pressed = (
+                self.pressure_days[site] >= cfg.pressure_move_days and self.unshielded(boss, site) > cfg.pressure_move_threshold
+            )
+            if cut or pressed:
                 target = self.best_site(boss, comp)
                 if target >= 0:
                     self.ctx.env.process(self.relocate(boss, comp, target))
@@ -115,32 +143,94 @@ class Decisions:
         yield ctx.env.timeout(rng.exponential(ctx.config.raids.seal_days_mean))
         if not boss.free or c.status[compound] != SEALED:
             return
-        if boss.capital < self.equipment_cost(compound):
-            self.close(compound, "capital")
+        site = int(c.site[compound])
+        pressed = cfg.split and self.unshielded(boss, site) > cfg.split_threshold
+        if pressed and rng.random() < cfg.split_prob and self.split(boss, compound):
             return
         target = self.best_site(boss, compound) if cfg.relocation else -1
         if target >= 0:
             yield ctx.env.process(self.relocate(boss, compound, target))
             return
-        site = int(c.site[compound])
         c.transition(compound, LAYING_LOW, ctx.day, "lay_low")
         ctx.recorder.event(ctx.day, EventKind.LAY_LOW, site, compound, boss.index)
         # lay low longer while pressure at the site stays high
         yield ctx.env.timeout(rng.exponential(cfg.lay_low_days_mean) * (0.5 + ctx.world.sites[site].pressure))
-        if boss.free and c.status[compound] == LAYING_LOW:
-            yield ctx.env.process(self.rebuild(boss, compound))
+        while boss.free and c.status[compound] == LAYING_LOW:
+            if boss.capital >= self.equipment_cost(compound):
+                yield ctx.env.process(self.rebuild(boss, compound))
+                return
+            yield ctx.env.timeout(cfg.review_days)  # cannot pay to re-equip yet: wait (losing money)
+
+    def _transport(self, held: np.ndarray, compound: int, km: float, rng: np.random.Generator) -> float:
+        """Drive ``held`` workers to ``compound`` in daily batches; some escape.  Returns the trip's days."""
+        cfg, ctx = self.cfg, self.ctx
+        pool, day = ctx.world.workers, ctx.day
+        escape = rng.random(held.size) < cfg.escape_share_moving
+        pool.move(held[escape], FLED, day, "escape_in_transit")
+        if escape.any():
+            ctx.recorder.event(day, EventKind.WORKERS_ESCAPED, int(ctx.world.compounds.site[compound]), compound, -1, int(escape.sum()))
+        go = held[~escape]
+        trip = float(rng.exponential(cfg.relocation_days_mean)) + km / cfg.move_km_per_day
+        due = (day + np.maximum(np.ceil(trip + np.arange(go.size) // cfg.transport_batch), 1)).astype(np.int32)
+        pool.move(go, IN_TRANSIT, day, "moved", compound=compound, due=due)
+        pool.schedule_arrivals(due, go)
+        return trip
 
     def relocate(self, boss: Boss, compound: int, target: int) -> Process:
         ctx = self.ctx
         c = ctx.world.compounds
+        rng = ctx.streams["relocation"]
         here = int(c.site[compound])
-        boss.capital -= self.move_cost(here, target)
+        space_usd, construction = self.space.cost(target, float(c.capacity[compound]))
+        boss.capital -= self.move_cost(here, target) + space_usd
         c.transition(compound, RELOCATING, ctx.day, "relocation")
         c.move_site(compound, target)
+        self.space.claim(target, construction)
         ctx.recorder.event(ctx.day, EventKind.RELOCATION, target, compound, boss.index)
-        yield ctx.env.timeout(ctx.streams["decisions"].exponential(self.cfg.relocation_days_mean))
+        if construction:
+            ctx.recorder.event(ctx.day, EventKind.CONSTRUCTION_STARTED, target, compound, boss.index)
+        held = ctx.world.workers.at_compound(compound)
+        trip = self._transport(held, compound, float(ctx.world.distance_km[here, target]), rng)
+        yield ctx.env.timeout(max(trip, self.space.days(construction, ctx.streams["space"])))
         if boss.free and c.status[compound] == RELOCATING:
             yield ctx.env.process(self.rebuild(boss, compound))
+
+    def split(self, boss: Boss, compound: int) -> bool:
+        """Disperse a sealed compound into cells of 20-50 workers at the best-scoring reachable sites.
+
+        Workers beyond the cells' places are let go (they flee).  Returns False
+        (nothing done) when the boss cannot pay for the cells' equipment.
+        """
+        cfg, ctx = self.cfg, self.ctx
+        world, day = ctx.world, ctx.day
+        c, pool = world.compounds, world.workers
+        rng = ctx.streams["relocation"]
+        held = pool.at_compound(compound)
+        mean_size = (cfg.cell_size_min + cfg.cell_size_max) / 2.0
+        n_cells = int(min(cfg.max_cells, max(1, np.ceil(held.size / mean_size))))
+        sizes = rng.integers(cfg.cell_size_min, cfg.cell_size_max + 1, size=n_cells)
+        cost = float(sizes.sum()) * cfg.equipment_usd_per_worker
+        if boss.capital < cost:
+            return False
+        boss.capital -= cost
+        here = int(c.site[compound])
+        options = [s.index for s in world.sites if self.border.reachable(here, s.index)]
+        scores = np.array([max(self.site_score(boss, s, s, compound), 0.0) + 1e-9 for s in options])
+        sites = rng.choice(options, size=n_cells, p=scores / scores.sum())
+        c.transition(compound, CLOSED, day, "split")
+        boss.compounds.discard(compound)
+        ctx.recorder.event(day, EventKind.SPLIT, here, compound, boss.index, n_cells)
+        start = 0
+        for size, site in zip(sizes.tolist(), sites.tolist(), strict=True):
+            cell = c.add(int(site), boss.index, float(size), float(size), 1, day, OPERATING, cell=True)
+            boss.compounds.add(cell)
+            part = held[start : start + size]
+            start += size
+            if part.size:
+                self._transport(part, cell, float(world.distance_km[here, int(site)]), rng)
+        if start < held.size:
+            pool.move(held[start:], FLED, day, "split_released")
+        return True
 
     def rebuild(self, boss: Boss, compound: int) -> Process:
         """Re-buy equipment up to capacity, then operate again."""

@@ -1,8 +1,24 @@
-"""Growth (config section ``growth``): bosses found new compounds when calm, rich and there is room."""
+"""Growth (config section ``growth``): bosses found new compounds where expected profit covers the cost.
+
+When calm and offered the chance (``expand_prob`` per review), a boss values
+a new compound of ``new_compound_workers`` places at each reachable, calm
+site: expected daily profit per place (today's revenue per worker, which the
+victim market lowers as the network grows, times connectivity, net of
+bribes, wages and upkeep, discounted by the site's hazard) over
+``space.amortise_days``, less the space (a vacant building's fit-out, or
+construction that costs more on a crowded site), the equipment and the
+recruits.  He builds at the best site only if that value is positive and he
+can pay while keeping a reserve to re-equip his largest compound after a
+raid; the compound opens when the space is ready.  Nothing else caps the
+number of compounds.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Generator
+
 import numpy as np
+import simpy
 
 from sim.core.compounds import OPERATING
 from sim.core.context import Context
@@ -10,47 +26,94 @@ from sim.core.events import EventKind
 from sim.core.world import Boss
 from sim.mechanisms.border import Border
 from sim.mechanisms.decisions import Decisions
+from sim.mechanisms.labour import Labour
+from sim.mechanisms.space import Space
+from sim.mechanisms.victims import Victims
 
 CALM_PRESSURE = 0.2  # a site under more pressure than this is not considered for a new compound
-HOME_BIAS = 0.05  # score handicap of sites away from the boss's home site
+HOME_BIAS = 0.05  # relative value handicap of sites away from the boss's home site
 
 
 class Growth:
-    def __init__(self, ctx: Context, decisions: Decisions, border: Border) -> None:
+    def __init__(
+        self, ctx: Context, decisions: Decisions, border: Border, space: Space, victims: Victims, labour: Labour
+    ) -> None:
         self.ctx = ctx
         self.cfg = ctx.config.growth
         self.decisions = decisions
         self.border = border
+        self.space = space
+        self.victims = victims
+        self.labour = labour
+        self.projects = 0  # compounds being built or fitted out
+
+    def value(self, boss: Boss, site: int, places: float) -> tuple[float, float, bool]:
+        """(net value, upfront cost, needs construction) of a new compound at ``site``."""
+        ctx = self.ctx
+        cfg = ctx.config
+        ops = cfg.operations
+        s = ctx.world.sites[site]
+        hazard = self.decisions.unshielded(boss, site) + cfg.decisions.risk_weight * self.decisions.remembered_raids(boss, site)
+        revenue = ops.revenue_per_worker_day * self.victims.yield_factor() * self.decisions.infrastructure.expected_connectivity(site)
+        revenue *= s.attractiveness * (1.0 - ops.bribe_share) / (1.0 + hazard)
+        daily = places * (revenue - ops.cost_per_worker_day) - cfg.finance.upkeep_usd_per_day
+        space_usd, construction = self.space.cost(site, places)
+        recruits = places * cfg.labour.recruit_cost_usd if cfg.labour.enabled else 0.0
+        upfront = space_usd + places * cfg.decisions.equipment_usd_per_worker + self.cfg.expand_cost_usd
+        return daily * cfg.space.amortise_days - upfront - recruits, upfront, construction
+
+    def reserve(self, boss: Boss) -> float:
+        """What a boss keeps in hand before investing: enough to re-equip his largest compound after a raid."""
+        c = self.ctx.world.compounds
+        largest = max((float(c.capacity[comp]) for comp in boss.compounds), default=0.0)
+        return largest * self.ctx.config.decisions.equipment_usd_per_worker
 
     def expand(self, boss: Boss) -> None:
-        """Found a new compound when calm, rich and there is room."""
+        """Maybe start a new compound at the site of best expected value."""
         cfg, ctx = self.cfg, self.ctx
         if not cfg.enabled or boss.status != "active":
             return
         if ctx.day - boss.last_raid_day < cfg.calm_days:
             return
         rng = ctx.streams["growth"]
-        kit = cfg.new_compound_workers * ctx.config.decisions.equipment_usd_per_worker
-        if boss.capital < cfg.expand_cost_usd + kit or rng.random() >= cfg.expand_prob:
+        if rng.random() >= cfg.expand_prob:
             return
+        places = cfg.new_compound_workers
+        if self.labour.cfg.enabled and float(self.labour.stock.sum()) < places:
+            return  # nobody to staff it
         world = ctx.world
-        c = world.compounds
         home = boss.home_site
-        options = [s for s in world.sites if c.count_at(s.index) < s.room and self.border.reachable(home, s.index)]
-        options = [s for s in options if s.pressure < CALM_PRESSURE]
+        options = [s.index for s in world.sites if s.pressure < CALM_PRESSURE and self.border.reachable(home, s.index)]
         if not options:
             return
-        scores = [
-            self.decisions.site_score(boss, s.index, s.index, -1) - (0.0 if s.index == home else HOME_BIAS) for s in options
-        ]
-        site = options[int(np.argmax(scores))].index
-        boss.capital -= cfg.expand_cost_usd + kit
+        values = [self.value(boss, s, places) for s in options]
+        ranked = [v[0] * (1.0 if s == home else 1.0 - HOME_BIAS) for s, v in zip(options, values, strict=True)]
+        best = int(np.argmax(ranked))
+        net, upfront, construction = values[best]
+        if net <= 0 or boss.capital - upfront < self.reserve(boss):
+            return
+        site = options[best]
+        boss.capital -= upfront
+        self.space.claim(site, construction, project=True)
+        self.projects += 1
+        if construction:
+            ctx.recorder.event(ctx.day, EventKind.CONSTRUCTION_STARTED, site, -1, boss.index)
+        ctx.env.process(self._found(boss, site, places, self.space.days(construction, ctx.streams["space"])))
+
+    def _found(self, boss: Boss, site: int, places: float, days: float) -> Generator[simpy.Event, None, None]:
+        ctx = self.ctx
+        yield ctx.env.timeout(days)
+        self.space.finish(site)
+        self.projects -= 1
+        if not boss.free:  # the boss was arrested or gone: the building stands empty
+            return
+        c = ctx.world.compounds
         comp = c.add(
             site,
             boss.index,
-            capacity=cfg.new_compound_workers,
-            equipment=cfg.new_compound_workers,
-            managers=int(np.ceil(cfg.new_compound_workers / ctx.config.world.workers_per_manager)),
+            capacity=places,
+            equipment=places,
+            managers=int(np.ceil(places / ctx.config.world.workers_per_manager)),
             day=ctx.day,
             status=OPERATING,
         )

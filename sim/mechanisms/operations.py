@@ -1,9 +1,11 @@
 """Operations (config section ``operations``): attrition and the day's books.
 
 Once a day every compound earns revenue from its working workers, scaled by
-its equipment, its status (laying low earns less) and its connectivity;
-bribes go to the owner's protectors, costs are paid and a share of profit is
-retained as capital.  Workers also leave at a daily rate (escape, release,
+its equipment, its status (laying low earns less, a dispersed cell less than
+a compound), its connectivity and the share of the victim pool still
+reachable (:mod:`sim.mechanisms.victims`); bribes go to the owner's
+protectors, wages and upkeep are paid, and the profit is settled into
+capital by :mod:`sim.mechanisms.finance`.  Workers also leave at a daily rate (escape, release,
 sale).  Choosing ``Binomial(n, p)`` workers uniformly at random is exactly
 equivalent to an independent ``Bernoulli(p)`` draw per worker, which keeps
 the cost per day proportional to the number of changes.
@@ -13,19 +15,25 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.core.compounds import LAYING_LOW, OPERATING, REBUILDING
+from sim.core.compounds import CLOSED, LAYING_LOW, OPERATING, REBUILDING
 from sim.core.context import Context
 from sim.core.workers import FLED, WORKING
+from sim.mechanisms.finance import Finance
 from sim.mechanisms.infrastructure import Infrastructure
 from sim.mechanisms.protection import Protection
+from sim.mechanisms.victims import Victims
 
 
 class Operations:
-    def __init__(self, ctx: Context, protection: Protection, infrastructure: Infrastructure) -> None:
+    def __init__(
+        self, ctx: Context, protection: Protection, infrastructure: Infrastructure, finance: Finance, victims: Victims
+    ) -> None:
         self.ctx = ctx
         self.cfg = ctx.config.operations
         self.protection = protection
         self.infrastructure = infrastructure
+        self.finance = finance
+        self.victims = victims
 
     def attrition(self, day: int) -> None:
         """Workers leave compounds (escape, release, sale) at a daily rate."""
@@ -46,20 +54,20 @@ class Operations:
         factor = np.select(
             [status == OPERATING, status == REBUILDING, status == LAYING_LOW], [1.0, 1.0, cfg.laying_low_output], 0.0
         )
+        factor = np.where(c.cell[:n], factor * ctx.config.decisions.cell_output, factor)
         kit = np.divide(c.equipment[:n], working, out=np.ones(n), where=working > 0)
-        revenue = cfg.revenue_per_worker_day * working * np.minimum(kit, 1.0) * factor * self.infrastructure.connectivity_all()
+        effort = working * np.minimum(kit, 1.0) * factor * self.infrastructure.connectivity_all()
+        revenue = cfg.revenue_per_worker_day * self.victims.yield_factor() * effort
         bribes = cfg.bribe_share * revenue
-        profit = revenue - bribes - cfg.cost_per_worker_day * working
+        standing = status != CLOSED
+        upkeep = np.where(standing & ~c.cell[:n], ctx.config.finance.upkeep_usd_per_day, 0.0)
+        profit = np.where(standing, revenue - bribes - cfg.cost_per_worker_day * working - upkeep, 0.0)
         owner = c.owner[:n]
-        n_bosses = len(world.bosses)
-        boss_profit = np.bincount(owner, profit, minlength=n_bosses)
-        boss_bribes = np.bincount(owner, bribes, minlength=n_bosses)
-        for b in np.flatnonzero(boss_profit):
-            boss = world.bosses[b]
-            gain = boss_profit[b]
-            boss.capital += cfg.profit_retained * gain if gain > 0 else gain
-            if boss_bribes[b] > 0:
-                self.protection.pay_bribes(boss, float(boss_bribes[b]), day)
+        self.finance.settle(profit, owner, status)
+        boss_bribes = np.bincount(owner, bribes, minlength=len(world.bosses))
+        for b in np.flatnonzero(boss_bribes > 0):
+            self.protection.pay_bribes(world.bosses[b], float(boss_bribes[b]), day)
+        self.victims.step(float(effort.sum()))
         sites = c.site[:n]
         n_sites = len(world.sites)
         rec = ctx.recorder.series

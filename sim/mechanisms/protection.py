@@ -113,8 +113,12 @@ class Protection:
                 prot.clients.add(heir.index)
                 self.version += 1
 
+    def price(self, site: int) -> float:
+        """What buying in costs at a site: dearer under pressure."""
+        return self.cfg.buy_in_usd * (1.0 + self.cfg.price_pressure * self.ctx.world.sites[site].pressure)
+
     def buy(self, boss: Boss) -> None:
-        """A boss buys in with one active protector at each of his sites that has none of his."""
+        """A boss buys more protection at each of his sites where his has fallen below the target level."""
         cfg = self.cfg
         if not (cfg.enabled and cfg.buy_in):
             return
@@ -122,13 +126,14 @@ class Protection:
         world = ctx.world
         sites = sorted({int(world.compounds.site[c]) for c in boss.compounds})
         for s in sites:
-            if self.of(boss, s) > 0:
+            if self.of(boss, s) >= cfg.target_level:
                 continue
             offers = [p for p in world.protectors if p.active and s in p.sites and p.index not in boss.protectors]
-            if not offers or boss.capital < cfg.buy_in_usd:
+            price = self.price(s)
+            if not offers or boss.capital < price:
                 continue
             best = max(offers, key=lambda p: (p.strength, -p.index))
-            boss.capital -= cfg.buy_in_usd
+            boss.capital -= price
             self.link(boss, best)
             ctx.recorder.event(ctx.day, EventKind.PROTECTION_BOUGHT, site=s, boss=boss.index)
 
@@ -151,7 +156,8 @@ class Protection:
         ctx, cfg = self.ctx, self.cfg
         protector.active = False
         self.version += 1
-        for b in sorted(protector.clients):
+        former = sorted(protector.clients)
+        for b in former:
             ctx.world.bosses[b].protectors.discard(protector.index)
         protector.clients.clear()
         for s in sorted(protector.sites):
@@ -166,4 +172,13 @@ class Protection:
         world.protectors.append(successor)
         for s in sorted(successor.sites):
             ctx.recorder.event(ctx.day, EventKind.PROTECTOR_SUCCESSOR, site=s)
+        # the successor sells to his predecessor's clients who still operate at his sites
+        site = min(successor.sites) if successor.sites else -1
+        for b in former:
+            boss = world.bosses[b]
+            present = any(int(world.compounds.site[c]) in successor.sites for c in boss.compounds)
+            if boss.free and present and cfg.enabled and cfg.buy_in and site >= 0 and boss.capital >= self.price(site):
+                boss.capital -= self.price(site)
+                self.link(boss, successor)
+                ctx.recorder.event(ctx.day, EventKind.PROTECTION_BOUGHT, site=site, boss=b)
         ctx.env.process(self.protector_process(successor))

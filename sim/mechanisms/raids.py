@@ -23,10 +23,12 @@ from sim.core.context import Context
 from sim.core.events import EventKind
 from sim.core.workers import ARRESTED, FLED
 from sim.mechanisms.bosses import Bosses
+from sim.mechanisms.labour import Labour
 from sim.mechanisms.protection import Protection
 
 MIN_INTENSITY = 1e-3  # below this a decayed campaign is over
 MANAGER_RELEASE_DAYS = 14.0  # mean delay before bribed managers are released
+CELL_VISIBILITY = 0.25  # assumed: chance of a cell being found relative to a compound
 
 Process = Generator[simpy.Event, None, None]
 
@@ -46,11 +48,12 @@ def intensity(camp: CampaignConf, start: float, t: float) -> float:
 
 
 class Raids:
-    def __init__(self, ctx: Context, protection: Protection, bosses: Bosses) -> None:
+    def __init__(self, ctx: Context, protection: Protection, bosses: Bosses, labour: Labour) -> None:
         self.ctx = ctx
         self.cfg = ctx.config.raids
         self.protection = protection
         self.bosses = bosses
+        self.labour = labour
         self.campaigns: list[tuple[CampaignConf, float, np.ndarray]] = []  # (campaign, start time, its sites)
         self.arrests_by_nationality = np.zeros(len(ctx.world.nationalities), np.int64)
 
@@ -121,6 +124,10 @@ class Raids:
             prot = np.array([self.protection.of_compound(int(i)) for i in candidates])
             lowest = candidates[prot <= prot.min() + 1e-12]
             return int(rng.choice(lowest))
+        cells = c.cell[candidates]
+        if cells.any():  # small cells in apartments are harder to find than compounds
+            weight = np.where(cells, CELL_VISIBILITY, 1.0)
+            return int(rng.choice(candidates, p=weight / weight.sum()))
         return int(rng.choice(candidates))
 
     # ------------------------------------------------------------------ one raid
@@ -163,7 +170,9 @@ class Raids:
         pool.move(caught, ARRESTED, day, "raid_arrest", due=due)
         if caught.size:
             rec.event(day, EventKind.ARREST_WORKERS, site, compound, owner, int(caught.size))
-            self.arrests_by_nationality += np.bincount(pool.nationality[caught], minlength=len(world.nationalities))
+            arrested = np.bincount(pool.nationality[caught], minlength=len(world.nationalities))
+            self.arrests_by_nationality += arrested
+            self.labour.note_arrests(arrested)
         if not warned:
             self._arrest_managers(compound, prot, rng)
             present_boss = boss.status == "active" and rng.random() < cfg.boss_present_prob

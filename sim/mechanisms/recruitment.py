@@ -1,10 +1,14 @@
 """Recruitment (config section ``recruitment``): vacancies filled through a pipeline of recruits.
 
-Recruits are hired each day into a share of each open compound's vacancies
-(slowed, not stopped, by pressure at its site), travel for a gamma-distributed
-delay and start work on arrival, or are sold on if their compound closed
-meanwhile.  Re-trafficked people fill slots first.  Recruits whose route
-crosses a closed border never set off (:class:`~sim.mechanisms.border.Border`).
+Each day bosses try to hire into a share of each open compound's vacancies
+(slowed, not stopped, by pressure at its site).  Who can be hired is finite:
+brokers move only so many a day, fresh recruits come from the source
+countries' stocks (:mod:`sim.mechanisms.labour`), re-trafficked people are
+bought first at their resale price, and every recruit is paid for from the
+owner's capital.  So recruitment can fail to fill vacancies.  Recruits travel
+for a gamma-distributed delay and start work on arrival, or are sold on if
+their compound closed meanwhile.  Recruits whose route crosses a closed
+border never set off (:class:`~sim.mechanisms.border.Border`).
 """
 
 from __future__ import annotations
@@ -15,17 +19,38 @@ from sim.core.compounds import CLOSED, COMPOUND_STATUS, LAYING_LOW, OPERATING, R
 from sim.core.context import Context
 from sim.core.workers import IN_TRANSIT, RETRAFFICKED, WORKING
 from sim.mechanisms.border import Border
+from sim.mechanisms.labour import Labour
 
 RECRUITING = (OPERATING, LAYING_LOW, REBUILDING)
 IS_RECRUITING = np.isin(np.arange(len(COMPOUND_STATUS)), RECRUITING)  # status -> bool lookup
 
 
 class Recruitment:
-    def __init__(self, ctx: Context, border: Border) -> None:
+    def __init__(self, ctx: Context, border: Border, labour: Labour) -> None:
         self.ctx = ctx
         self.cfg = ctx.config.recruitment
         self.border = border
+        self.labour = labour
 
+    def _afford(self, dest: np.ndarray, price: float) -> np.ndarray:
+        """Which recruits (by destination compound) their owners can pay for, in order; charges them."""
+        ok = np.ones(dest.size, bool)
+        if price <= 0 or dest.size == 0:
+            return ok
+        bosses = self.ctx.world.bosses
+        owner = self.ctx.world.compounds.owner[dest]
+        order = np.argsort(owner, kind="stable")
+        sorted_owner = owner[order]
+        starts = np.searchsorted(sorted_owner, sorted_owner, side="left")
+        rank = np.empty(dest.size, np.int64)
+        rank[order] = np.arange(dest.size) - starts
+        for b in np.unique(owner):
+            boss = bosses[int(b)]
+            allowed = max(int(boss.capital // price), 0)
+            mine = owner == b
+            ok[mine] = rank[mine] < allowed
+            boss.capital -= price * int(np.count_nonzero(ok[mine]))
+        return ok
     def arrive(self, day: int) -> None:
         """Recruits due today start work, or are sold on if their compound closed meanwhile."""
         world = self.ctx.world
@@ -54,6 +79,11 @@ class Recruitment:
         if total == 0:
             return
         dest = np.repeat(np.arange(n, dtype=np.int32), k)
+        if self.labour.cfg.enabled:  # scarce recruits go to random vacancies, not the lowest-numbered compounds
+            dest = rng.permutation(dest)[: self.labour.capacity_left()]
+            total = dest.size
+            if total == 0:
+                return
         shape = 1.0 / cfg.delay_cv**2 if cfg.delay_cv > 0 else None
         delay = np.full(total, cfg.delay_mean) if shape is None else rng.gamma(shape, cfg.delay_mean / shape, total)
         due = day + np.maximum(np.ceil(delay), 1).astype(np.int32)
@@ -63,13 +93,19 @@ class Recruitment:
             reused = min(pool_idx.size, total)
             chosen = rng.choice(pool_idx, size=reused, replace=False) if reused < pool_idx.size else pool_idx
             ok = ~self.border.blocks_recruits(dest[:reused], pool.nationality[chosen])
+            ok[ok] = self._afford(dest[:reused][ok], self.labour.cfg.resale_price_usd if self.labour.cfg.enabled else 0.0)
+            self.labour.note_moved(int(ok.sum()))
             pool.move(chosen[ok], IN_TRANSIT, day, "re_recruited", compound=dest[:reused][ok], due=due[:reused][ok])
             pool.schedule_arrivals(due[:reused][ok], chosen[ok])
         fresh = total - reused
         if fresh:
-            dest, due = dest[reused:], due[reused:]
-            nat = rng.choice(len(world.nationalities), size=fresh, p=world.nationality_p).astype(np.int16)
+            nat = self.labour.take(fresh, rng)
+            fresh = nat.size
+            dest, due = dest[reused : reused + fresh], due[reused : reused + fresh]
             trafficked = rng.random(fresh) < ctx.config.repatriation.trafficked_share
             ok = ~self.border.blocks_recruits(dest, nat)  # recruits routed over a closed border never set off
+            if self.labour.cfg.enabled:
+                ok[ok] = self._afford(dest[ok], self.labour.cfg.recruit_cost_usd)
+                self.labour.give_back(nat[~ok])
             idx = pool.create(dest[ok], nat[ok], trafficked[ok], day, due[ok])
             pool.schedule_arrivals(due[ok], idx)

@@ -18,9 +18,12 @@ from sim.core.events import EventKind
 from sim.core.world import Boss
 from sim.mechanisms.border import Border
 from sim.mechanisms.bosses import Bosses
+from sim.mechanisms.finance import Finance
 from sim.mechanisms.infrastructure import Infrastructure
+from sim.mechanisms.labour import Labour
 from sim.mechanisms.protection import Protection
 from sim.mechanisms.raids import Raids
+from sim.mechanisms.victims import Victims
 
 Process = Generator[simpy.Event, None, None]
 
@@ -34,6 +37,9 @@ class Scenario:
         protection: Protection,
         bosses: Bosses,
         border: Border,
+        labour: Labour,
+        victims: Victims,
+        finance: Finance,
     ) -> None:
         self.ctx = ctx
         self.cfg = ctx.config.scenario
@@ -42,6 +48,9 @@ class Scenario:
         self.protection = protection
         self.bosses = bosses
         self.border = border
+        self.labour = labour
+        self.victims = victims
+        self.finance = finance
 
     def schedule(self) -> None:
         """Start every intervention of the scenario at its absolute day."""
@@ -65,6 +74,12 @@ class Scenario:
                 end = None if closure.end_day is None else float(t0 + closure.end_day)
                 a, b = closure.countries
                 self._at(t0 + closure.day, partial(self.border.closure, a, b, end))
+        for sm in scen.source_measures.values():
+            end = None if sm.end_day is None else float(t0 + sm.end_day)
+            self._at(t0 + sm.day, partial(self.labour.measure, list(sm.nationalities), sm.inflow_cut, end))
+        for vm in scen.victim_measures.values():
+            end = None if vm.end_day is None else float(t0 + vm.end_day)
+            self._at(t0 + vm.day, partial(self.victims.measure, vm.pool_cut, end))
 
     def _at(self, day: float, start: Callable[[], Process | None]) -> None:
         env = self.ctx.env
@@ -84,6 +99,7 @@ class Scenario:
         rec = ctx.recorder
         if action == "sanction":
             boss.capital *= 1.0 - ctx.config.bosses.sanction_freeze_share
+            self.finance.sanction(boss)
             rec.event(ctx.day, EventKind.BOSS_SANCTIONED, site=boss.home_site, boss=boss.index)
             return
         if boss.status != "active":  # abroad, arrested or gone: the order finds nobody
