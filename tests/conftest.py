@@ -34,16 +34,18 @@ def small() -> Callable[..., ScamsimConfig]:
 def run_experiment() -> Callable[..., subprocess.CompletedProcess]:
     """``run_experiment("validate.py", "--quick", "--out", dir)``: run a script of experiments/ as a user would.
 
-    From the repository root, with the source tree on PYTHONPATH; fails the
-    test with the script's stderr if it exits non-zero.
+    From the repository root (``script`` is relative to ``experiments/``, e.g.
+    ``"benchmark/benchmark.py"``), with the source tree first on PYTHONPATH so
+    the child measures this checkout; fails the test with the script's stderr
+    unless it exits with ``expect`` (default 0).
     """
 
-    def run(script: str, *args: str) -> subprocess.CompletedProcess:
+    def run(script: str, *args: str, expect: int = 0) -> subprocess.CompletedProcess:
         env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
         proc = subprocess.run(
             [sys.executable, f"experiments/{script}", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=900
         )
-        assert proc.returncode == 0, proc.stderr[-3000:]
+        assert proc.returncode == expect, proc.stderr[-3000:]
         return proc
 
     return run

@@ -9,18 +9,13 @@ from __future__ import annotations
 
 import csv
 import json
-import sys
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "experiments"))
+from sim.analysis.patterns import PATTERNS
 
 
 def test_validation_reports_every_pattern_and_knockout(tmp_path, run_experiment):
-    from patterns import PATTERNS
-
     run_experiment("validate.py", "--quick", "--out", str(tmp_path))
     report = (tmp_path / "validation.md").read_text()
     data = json.loads((tmp_path / "validation_data.json").read_text())

@@ -1,4 +1,10 @@
-"""Figures for ``reproduce.py``: one function per figure, each returning nothing or its table rows."""
+"""The figures of the reproduction studies (``results/fig1`` ... ``fig6``): one function per figure.
+
+Each function draws one figure from study results and writes it atomically;
+those that also make a table return its rows.  Called by
+:mod:`sim.runs.reproduce`; the observed figures drawn beside the model's
+come from :mod:`sim.analysis.observed`.
+"""
 
 from __future__ import annotations
 
@@ -10,19 +16,15 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 
-from sim.metrics import mean_ci, rolling7
-from sim.study import StudyResult
-
-#: Observed arrests in the first three weeks of the July 2025 wave (AP, facts.md): 2,137 in all.
-AP_NATIONALITIES = {"China": 589, "Vietnam": 429, "Indonesia": 271, "Bangladesh": 70, "South Korea": 57, "Pakistan": 42}
-AP_TOTAL = 2137
-CAMPAIGN_ARRESTS = 3000  # "more than 3,000" (CNA, facts.md)
-SENIOR_SHARE = 173 / 11000  # senior figures among those deported, Cambodia 2025-26 (Reuters, facts.md)
+from sim.analysis.metrics import mean_ci, rolling7
+from sim.analysis.observed import AP_NATIONALITIES, AP_TOTAL, CAMPAIGN_ARRESTS, MIN_NATIONALITIES, SENIOR_SHARE
+from sim.analysis.results import StudyResult
+from sim.runs.atomic import atomic_savefig
 
 
 def _save(fig: plt.Figure, path: Path) -> None:
     fig.tight_layout()
-    fig.savefig(path, dpi=110)
+    atomic_savefig(fig, path, dpi=110)
     plt.close(fig)
 
 
@@ -137,7 +139,7 @@ def arrests(res: StudyResult, path: Path) -> list[dict]:
     ax2.bar(x + 0.2, observed, 0.4, label="observed, first 3 weeks (AP, n=2,137)")
     ax2.set_xticks(x, [*shown, "other"], rotation=30, ha="right")
     nat = mean_ci(summ["nationalities_arrested"])
-    ax2.set_title(f"Nationalities of arrested workers: {nat[0]:.1f} (observed >= 19)")
+    ax2.set_title(f"Nationalities of arrested workers: {nat[0]:.1f} (observed >= {MIN_NATIONALITIES})")
     ax2.set_ylabel("share of arrested workers")
     ax2.legend(fontsize=8)
     _save(fig, path)
@@ -149,7 +151,13 @@ def arrests(res: StudyResult, path: Path) -> list[dict]:
         {"quantity": "low_level_share", "model_mean": low[0], "ci_low": low[1], "ci_high": low[2], "observed": 1 - SENIOR_SHARE}
     )
     rows.append(
-        {"quantity": "nationalities_arrested", "model_mean": nat[0], "ci_low": nat[1], "ci_high": nat[2], "observed": ">= 19"}
+        {
+            "quantity": "nationalities_arrested",
+            "model_mean": nat[0],
+            "ci_low": nat[1],
+            "ci_high": nat[2],
+            "observed": f">= {MIN_NATIONALITIES}",
+        }
     )
     for n, m, o in zip([*shown, "other"], model, observed, strict=True):
         rows.append({"quantity": f"share_{n.replace(' ', '_')}", "model_mean": m, "ci_low": "", "ci_high": "", "observed": o})
