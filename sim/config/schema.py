@@ -40,13 +40,13 @@ class SiteConf:
     country: str = MISSING
     lat: float = param(0.0, "degrees", -90.0, 90.0)
     lon: float = param(0.0, "degrees", -180.0, 180.0)
-    room: int = param(10, "compounds", 0, INF, "sized so the site can grow, facts.md growth row")
-    compounds: int = param(0, "compounds", 0)
-    workers: int = param(0, "people", 0)
-    bosses: int = param(1, "bosses", 0)
+    room: int = param(10, "compounds", 0, 10000, "sized so the site can grow, facts.md growth row")
+    compounds: int = param(0, "compounds", 0, 10000)
+    workers: int = param(0, "people", 0, 10_000_000)
+    bosses: int = param(1, "bosses", 0, 10000)
     grid_supplier: str = ""  # country whose grid feeds the site ("" = its own)
     base_pressure: float = prob(0.0)
-    attractiveness: float = param(1.0, "relative revenue", 0.0, INF)
+    attractiveness: float = param(1.0, "relative revenue", 0.0, 100.0)
 
 
 @dataclass
@@ -60,7 +60,7 @@ class ProtectorConf:
 
 @dataclass
 class NationalityConf:
-    weight: float = param(1.0, "relative share", 0.0)
+    weight: float = param(1.0, "relative share", 0.0, 1e9)
     entry_via: str = ""  # country recruits enter through ("" = arrive by air)
 
 
@@ -72,8 +72,8 @@ class WorldConf:
     nationalities: dict[str, NationalityConf] = field(default_factory=dict)
     compound_size_sigma: float = param(0.7, "log-sd", 0.0, 3.0, "assumed: compounds range from cells of tens to thousands")
     capacity_headroom: float = param(1.15, "capacity / initial workforce", 1.0, 10.0)
-    workers_per_manager: float = param(40.0, "workers", 1.0)
-    boss_capital_usd: float = param(5e6, "USD", 0.0)
+    workers_per_manager: float = param(40.0, "workers", 1.0, 1e5)
+    boss_capital_usd: float = param(5e6, "USD", 0.0, 1e12)
     boss_protector_links: float = prob(0.8)
 
 
@@ -84,16 +84,16 @@ class WorldConf:
 class CampaignConf:
     """An enforcement directive: raids at a rate that rises, holds and decays."""
 
-    day: int = param(0, "days after intervention start", -INF, INF)
-    ramp_days: float = param(7.0, "days", 0.0)
-    hold_days: float = param(21.0, "days", 0.0)
-    decay_half_life: float = param(14.0, "days", 0.0)
+    day: int = param(0, "days after intervention start", -36500, 36500)
+    ramp_days: float = param(7.0, "days", 0.0, 36500.0)
+    hold_days: float = param(21.0, "days", 0.0, 36500.0)
+    decay_half_life: float = param(14.0, "days", 0.0, 36500.0)
     peak_raid_rate: float = param(
-        3.2,
+        5.7,
         "raids/day per 100 compounds at its sites",
         0.0,
-        INF,
-        "calibrated to ~140 raids in July 2025 (results/calibration.md)",
+        100.0,  # at most a raid per compound per day (July 2025: ~3)
+        "calibrated: ~140 raids in the first 30 days of July 2025 (raids_30d, docs/sources.md)",
     )
     targeting: str = "random"  # random | largest | least_protected | site
     sites: list[str] = field(default_factory=list)  # empty = every site in `country`
@@ -105,7 +105,7 @@ class CampaignConf:
 class CutConf:
     """A neighbour cuts grid power and/or Internet at sites."""
 
-    day: int = param(0, "days after intervention start", -INF, INF)
+    day: int = param(0, "days after intervention start", -36500, 36500)
     end_day: int | None = None
     by: str = "Thailand"
     sites: list[str] = field(default_factory=list)
@@ -117,21 +117,40 @@ class CutConf:
 @dataclass
 class ProtectorRemovalConf:
     protector: str = MISSING
-    day: int = param(0, "days after intervention start", -INF, INF)
+    day: int = param(0, "days after intervention start", -36500, 36500)
 
 
 @dataclass
 class BossActionConf:
     boss: str = MISSING
-    day: int = param(0, "days after intervention start", -INF, INF)
+    day: int = param(0, "days after intervention start", -36500, 36500)
     action: str = "indict"  # indict | sanction | arrest
 
 
 @dataclass
 class BorderClosureConf:
     countries: list[str] = field(default_factory=list)
-    day: int = param(0, "days after intervention start", -INF, INF)
+    day: int = param(0, "days after intervention start", -36500, 36500)
     end_day: int | None = None
+
+
+@dataclass
+class SourceMeasureConf:
+    """Source-country measures (warnings, border and exit checks) that cut the recruit inflow for a while."""
+
+    day: int = param(0, "days after intervention start", -36500, 36500)
+    end_day: int | None = None
+    nationalities: list[str] = field(default_factory=list)  # empty = every source country
+    inflow_cut: float = prob(0.5, "assumed: share of the recruit inflow the measures stop")
+
+
+@dataclass
+class VictimMeasureConf:
+    """Victim-side measures (awareness campaigns, bank and platform controls) that shrink the reachable pool."""
+
+    day: int = param(0, "days after intervention start", -36500, 36500)
+    end_day: int | None = None
+    pool_cut: float = prob(0.3, "assumed: share of the reachable victim pool the measures protect")
 
 
 @dataclass
@@ -143,6 +162,8 @@ class ScenarioConf:
     protector_removals: list[ProtectorRemovalConf] = field(default_factory=list)
     boss_actions: list[BossActionConf] = field(default_factory=list)
     border_closures: list[BorderClosureConf] = field(default_factory=list)
+    source_measures: dict[str, SourceMeasureConf] = field(default_factory=dict)
+    victim_measures: dict[str, VictimMeasureConf] = field(default_factory=dict)
 
 
 # --------------------------------------------------------------------------- mechanisms
@@ -150,10 +171,10 @@ class ScenarioConf:
 
 @dataclass
 class OperationsConf:
-    revenue_per_worker_day: float = param(350.0, "USD/worker/day", 0.0, INF, "facts.md: ~$128k per worker-year")
-    cost_per_worker_day: float = param(40.0, "USD/worker/day", 0.0)
+    revenue_per_worker_day: float = param(350.0, "USD/worker/day", 0.0, 1e5, "facts.md: ~$128k per worker-year")
+    cost_per_worker_day: float = param(40.0, "USD/worker/day", 0.0, 1e5)
     bribe_share: float = prob(0.15, "assumed: elites take a share of profits (USIP 2024)")
-    profit_retained: float = prob(0.1)
+    profit_retained: float = prob(0.5, "derived: bosses hold large liquid reserves (127,271 BTC seized from one group, US DOJ Oct 2025); an uncertain lever, see results/region.md")
     attrition: bool = True
     attrition_rate: float = param(1 / 365, "1/day", 0.0, 1.0)
     laying_low_output: float = prob(0.3)
@@ -163,7 +184,7 @@ class OperationsConf:
 class RecruitmentConf:
     enabled: bool = True
     refill_rate: float = param(0.04, "share of vacancies filled per day", 0.0, 1.0, "facts.md: recruits moved within days")
-    delay_mean: float = param(10.0, "days", 0.0)
+    delay_mean: float = param(10.0, "days", 0.0, 36500.0)
     delay_cv: float = param(0.5, "coefficient of variation", 0.0, 5.0)
     pressure_slowdown: float = prob(0.6, "facts.md: job ads reappear right after raids")
     retrafficked_first: bool = True
@@ -173,9 +194,9 @@ class RecruitmentConf:
 class GrowthConf:
     enabled: bool = True
     expand_prob: float = prob(0.08, "tuned to ~+30%/yr, facts.md growth row")
-    expand_cost_usd: float = param(2e6, "USD", 0.0)
-    calm_days: float = param(90.0, "days without a raid", 0.0)
-    new_compound_workers: float = param(300.0, "capacity", 1.0)
+    expand_cost_usd: float = param(2e6, "USD", 0.0, 1e12)
+    calm_days: float = param(90.0, "days without a raid", 0.0, 36500.0)
+    new_compound_workers: float = param(300.0, "capacity", 1.0, 1e5)
 
 
 @dataclass
@@ -187,12 +208,12 @@ class RaidConf:
     flee_share_warned: float = prob(0.1, "facts.md: videos of people fleeing compounds")
     flee_share_unwarned: float = prob(0.3)
     arrest_prob_present: float = prob(0.3)
-    arrest_capacity_mean: float = param(40.0, "people per raid", 0.0, INF, "facts.md: ~21-50 arrests per site")
+    arrest_capacity_mean: float = param(40.0, "people per raid", 0.0, 1e5, "facts.md: ~21-50 arrests per site")
     keep_operating_max: float = prob(0.6, "facts.md: >2/3 of compounds never investigated or kept operating (Amnesty 2025)")
     deflect_max: float = prob(0.3)
     soften_max: float = prob(0.5)
     equipment_seized_share: float = prob(0.8)
-    seal_days_mean: float = param(30.0, "days", 0.0)
+    seal_days_mean: float = param(30.0, "days", 0.0, 36500.0)
     manager_arrest_prob: float = prob(0.06, "calibrated: senior figures ~1.6% of arrests (Reuters 2026), results/calibration.md")
     boss_present_prob: float = prob(0.1, "facts.md: tycoons left before warrants were served")
     boss_arrest_prob: float = prob(0.5)
@@ -202,18 +223,30 @@ class RaidConf:
 class DecisionConf:
     relocation: bool = True
     lay_low_days_mean: float = param(
-        30.0, "days (x (0.5 + site pressure))", 0.0, INF, "facts.md: operations stop for a while, then resume"
+        30.0, "days (x (0.5 + site pressure))", 0.0, 36500.0, "facts.md: operations stop for a while, then resume"
     )
-    relocation_days_mean: float = param(21.0, "days", 0.0)
-    relocation_fixed_usd: float = param(5e5, "USD", 0.0)
-    relocation_usd_per_km: float = param(1000.0, "USD/km", 0.0)
-    border_crossing_usd: float = param(5e5, "USD", 0.0)
-    equipment_usd_per_worker: float = param(1500.0, "USD", 0.0, INF, "facts.md: ~1 computer and ~2.5 phones per worker")
-    equipment_days_mean: float = param(7.0, "days", 0.0, INF, "facts.md: equipment easily replaced")
-    risk_memory_days: float = param(180.0, "days", 1.0)
-    risk_weight: float = param(0.2, "hazard per raid remembered at a site", 0.0)
-    relocate_margin: float = param(0.2, "score gain needed to move", 0.0)
-    review_days: float = param(14.0, "days", 1.0)
+    relocation_days_mean: float = param(21.0, "days", 0.0, 36500.0)
+    relocation_fixed_usd: float = param(5e5, "USD", 0.0, 1e12)
+    relocation_usd_per_km: float = param(1000.0, "USD/km", 0.0, 1e9)
+    border_crossing_usd: float = param(5e5, "USD", 0.0, 1e12)
+    equipment_usd_per_worker: float = param(1500.0, "USD", 0.0, 1e9, "facts.md: ~1 computer and ~2.5 phones per worker")
+    equipment_days_mean: float = param(7.0, "days", 0.0, 36500.0, "facts.md: equipment easily replaced")
+    risk_memory_days: float = param(180.0, "days", 1.0, 36500.0)
+    risk_weight: float = param(0.2, "hazard per raid remembered at a site", 0.0, 100.0)
+    relocate_margin: float = param(0.2, "score gain needed to move", 0.0, 100.0)
+    review_days: float = param(14.0, "days", 1.0, 36500.0)
+    move_km_per_day: float = param(100.0, "km/day workers are moved overland", 1.0, 5000.0, "assumed")
+    transport_batch: int = param(150, "workers moved per day", 1, 100000, "assumed: vans and boats, a few at a time")
+    escape_share_moving: float = prob(0.05, "assumed: some escape on the way")
+    pressure_move_threshold: float = prob(0.5, "assumed: unshielded pressure that makes a boss consider moving")
+    pressure_move_days: float = param(45.0, "days of sustained pressure before moving", 1.0, 3650.0)
+    split: bool = True  # under high pressure an operation can split into small cells
+    split_threshold: float = prob(0.6, "assumed: unshielded pressure at which sealed operations disperse")
+    split_prob: float = prob(0.3, "assumed")
+    cell_size_min: int = param(20, "workers", 1, 10000, "facts.md: dispersed cells of 20-50 after the Philippine ban")
+    cell_size_max: int = param(50, "workers", 1, 10000, "facts.md: dispersed cells of 20-50 after the Philippine ban")
+    max_cells: int = param(6, "cells per split compound", 1, 1000)
+    cell_output: float = prob(0.7, "assumed: a cell earns less per worker than a compound")
 
 
 @dataclass
@@ -221,10 +254,10 @@ class InfrastructureConf:
     substitutes: bool = True
     no_power_output: float = prob(0.1)
     no_internet_output: float = prob(0.2)
-    generator_usd: float = param(2e5, "USD per compound", 0.0)
-    generator_days: float = param(14.0, "days", 0.0)
-    satellite_usd: float = param(1e5, "USD per compound", 0.0)
-    satellite_days: float = param(10.0, "days", 0.0)
+    generator_usd: float = param(2e5, "USD per compound", 0.0, 1e12)
+    generator_days: float = param(14.0, "days", 0.0, 36500.0)
+    satellite_usd: float = param(1e5, "USD per compound", 0.0, 1e12)
+    satellite_days: float = param(10.0, "days", 0.0, 36500.0)
 
 
 @dataclass
@@ -233,14 +266,16 @@ class ProtectionConf:
     buy_in: bool = True  # bosses buy protection where they have none (after moving, after removals)
     # every protector's strength s becomes 1 - (1 - s) ** strength_scale: 0 removes
     # protection, 1 keeps the world's values, 2 doubles its effect, and it stays in [0, 1]
-    strength_scale: float = param(1.0, "exponent", 0.0)
+    strength_scale: float = param(1.0, "exponent", 0.0, 100.0)
     replacement: bool = True  # a removed protector's seat is filled by a successor
-    replacement_days_mean: float = param(90.0, "days", 0.0, INF, "assumed: a successor official takes the seat")
-    buy_in_usd: float = param(5e5, "USD", 0.0)
+    replacement_days_mean: float = param(90.0, "days", 0.0, 36500.0, "assumed: a successor official takes the seat")
+    buy_in_usd: float = param(5e5, "USD", 0.0, 1e12)
     manager_release_max: float = prob(0.6, "facts.md: roadblocks demanded bribes for release")
     shield_max: float = prob(0.9)
     drop_unpaid: bool = True
-    unpaid_days: float = param(60.0, "days without bribes", 1.0)
+    unpaid_days: float = param(60.0, "days without bribes", 1.0, 36500.0)
+    target_level: float = prob(0.5, "assumed: protection below which a boss buys more")
+    price_pressure: float = param(2.0, "price increase per unit of site pressure", 0.0, 100.0, "assumed: protection costs more under a crackdown")
 
 
 @dataclass
@@ -248,19 +283,71 @@ class BossConf:
     flee_prob_warned: float = prob(0.8, "facts.md: tycoons left before warrants were served")
     sanction_freeze_share: float = prob(0.5)
     successor_prob: float = prob(0.7, "assumed: Duijn et al. 2014, networks reorganise after removals")
-    successor_days_mean: float = param(60.0, "days", 0.0)
+    successor_days_mean: float = param(60.0, "days", 0.0, 36500.0)
 
 
 @dataclass
 class RepatriationConf:
     enabled: bool = True
-    processing_days: float = param(7.0, "days", 0.0)
-    daily_capacity: int = param(60, "people/day", 0, INF, "facts.md: ~11,000 deported in 2025-26 (derived ~50-60/day)")
+    processing_days: float = param(7.0, "days", 0.0, 36500.0)
+    daily_capacity: int = param(60, "people/day", 0, 10_000_000, "facts.md: ~11,000 deported in 2025-26 (derived ~50-60/day)")
     retraffic_prob_daily: float = prob(0.002, "facts.md: resale of trafficked workers (~$10,000)")
     fled_report_prob_daily: float = prob(0.01)
     fled_retraffic_prob_daily: float = prob(0.01)
     fled_home_prob_daily: float = prob(0.05)
     trafficked_share: float = prob(0.5, "facts.md: contested, 0.2-0.8")
+
+
+@dataclass
+class LabourConf:
+    """A finite labour market: recruit stocks by source country, broker capacity, publicity, prices."""
+
+    enabled: bool = True
+    # Inflow of people who become recruitable per day, as a share of the world's initial
+    # workforce: attrition (1/365) plus the observed growth (+31%/yr, facts) need ~0.0036/day;
+    # the default allows ~1.7x that, so labour binds only after large losses or measures.
+    inflow_share_daily: float = param(0.006, "recruits/day per initial worker", 0.0, 0.1, "assumed: 1.7x attrition + observed growth (facts.md growth row)")
+    supply_scale: float = param(1.0, "multiplier of the inflow", 0.0, 10.0)
+    stock_days: float = param(60.0, "days a recruitable person stays available", 1.0, 3650.0, "assumed: job seekers move on within ~2 months")
+    broker_share_daily: float = param(0.01, "recruits moved/day per initial worker", 0.0, 0.2, "assumed: brokers move recruits 'within days' (facts.md)")
+    publicity_people: float = param(1500.0, "recent arrests of a nationality that halve its inflow", 1.0, 1e7, "assumed: source countries warn after publicised arrests (facts.md: job ads reappear, warnings)")
+    publicity_half_life: float = param(90.0, "days", 1.0, 3650.0)
+    recruit_cost_usd: float = param(2000.0, "USD per fresh recruit", 0.0, 1e6, "assumed: broker fees and transport")
+    resale_price_usd: float = param(10000.0, "USD per re-trafficked worker", 0.0, 1e6, "facts.md: resale ~$10,000 (ProPublica 2022)")
+
+
+@dataclass
+class FinanceConf:
+    """Money that binds: upkeep, laundering, losses that close compounds, bankrupt bosses."""
+
+    upkeep_usd_per_day: float = param(5000.0, "USD per standing compound per day", 0.0, 1e8, "assumed: rent, guards, power")
+    laundering_loss: float = prob(0.2, "assumed: share of retained profit lost to laundering")
+    sanctioned_laundering_loss: float = prob(0.6, "assumed: laundering after sanctions (bank liquidated, accounts frozen)")
+    loss_tolerance_days: float = param(120.0, "days of losses before a compound winds down", 1.0, 3650.0)
+
+
+@dataclass
+class VictimsConf:
+    """The victim market: a renewable pool of reachable victims that scam effort depletes."""
+
+    enabled: bool = True
+    # The pool is half depleted by `saturation` times the world's initial workforce, so at
+    # the start revenue per worker is 1/(1 + 1/saturation) of the untouched-pool yield.
+    saturation: float = param(2.0, "initial workforces that half-deplete the pool", 0.05, 100.0, "assumed; UNODC 2024/2025: losses $18-37 bn vs profits ~$40 bn/yr bound the market")
+    pool_scale: float = param(1.0, "multiplier of the pool", 0.05, 20.0)
+    renewal_days: float = param(180.0, "days for the pool to renew", 1.0, 3650.0, "assumed: new Internet users, fading awareness")
+
+
+@dataclass
+class SpaceConf:
+    """Built space: vacant buildings, construction and crowding instead of a fixed room cap."""
+
+    fitout_usd_per_place: float = param(300.0, "USD per worker place in a vacant building", 0.0, 1e6)
+    fitout_days: float = param(14.0, "days", 0.0, 3650.0)
+    build_usd_per_place: float = param(4000.0, "USD per worker place built", 0.0, 1e6, "assumed; facts.md: Myanmar compounds +13.5 acres/month (ASPI)")
+    build_days_mean: float = param(150.0, "days", 1.0, 3650.0, "assumed: construction takes months")
+    crowding: float = param(1.0, "extra cost per compound standing, per plot of room", 0.0, 100.0)
+    amortise_days: float = param(365.0, "days a new compound must pay for itself in", 30.0, 3650.0)
 
 
 @dataclass
@@ -278,7 +365,7 @@ class DesignConf:
     """
 
     file: str = ""
-    row: int = param(-1, "row index (-1 = no design)", -1)
+    row: int = param(-1, "row index (-1 = no design)", -1, 1e9)
 
 
 @dataclass
@@ -286,11 +373,11 @@ class PrecisionConf:
     """For ``replications=auto``: add batches until the CI of ``metric`` is narrow enough."""
 
     metric: str = "final_frac"
-    half_width: float = param(0.02, "CI half-width, in the metric's unit", 0.0)
+    half_width: float = param(0.02, "CI half-width, in the metric's unit", 0.0, 1e12)
     relative: bool = False  # half_width as a share of the mean
-    min_replications: int = param(5, "runs", 2)
-    max_replications: int = param(200, "runs", 2)
-    batch: int = param(5, "runs", 1)
+    min_replications: int = param(5, "runs", 2, 100_000)
+    max_replications: int = param(200, "runs", 2, 100_000)
+    batch: int = param(5, "runs", 1, 100_000)
 
 
 @dataclass
@@ -312,6 +399,14 @@ class StudyConf:
 
 
 @dataclass
+class OutputConf:
+    """How a run writes its tables (``timeseries``, ``events``, ``summary``)."""
+
+    format: str = "csv"  # csv | parquet (parquet needs the [parquet] extra: pip install "scamsim[parquet]")
+    gather_timeseries: bool = False  # a multirun also writes timeseries_gathered.<format> at the sweep root
+
+
+@dataclass
 class ScamsimConfig:
     """The whole run: world, scenario, mechanisms, and run control."""
 
@@ -327,12 +422,18 @@ class ScamsimConfig:
     bosses: BossConf = field(default_factory=BossConf)
     repatriation: RepatriationConf = field(default_factory=RepatriationConf)
     border: BorderConf = field(default_factory=BorderConf)
-    seed: int = param(20250716, "integer", 0)
+    labour: LabourConf = field(default_factory=LabourConf)
+    finance: FinanceConf = field(default_factory=FinanceConf)
+    victims: VictimsConf = field(default_factory=VictimsConf)
+    space: SpaceConf = field(default_factory=SpaceConf)
+    seed: int = param(20250716, "integer", 0, 1e18)
     replications: Any = 10  # a count >= 1, or "auto": run until `precision` is met
     precision: PrecisionConf = field(default_factory=PrecisionConf)
     design: DesignConf = field(default_factory=DesignConf)
-    intervention_day: int = param(180, "day", 30, INF, "warm-up long enough for a 30-day baseline")
-    horizon_days: int = param(910, "days", 31)
+    intervention_day: int = param(180, "day", 30, 36500, "warm-up long enough for a 30-day baseline")
+    horizon_days: int = param(910, "days", 31, 36500)
     figure: bool = True
+    counterfactual: bool = True  # intervention scenarios also run the paired no-intervention arm (same seeds)
+    output: OutputConf = field(default_factory=OutputConf)
     progress: bool = True
     study: StudyConf = field(default_factory=StudyConf)
