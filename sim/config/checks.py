@@ -24,6 +24,7 @@ RANKS = ("local", "provincial", "national")
 TARGETING = ("random", "largest", "least_protected", "site")
 BOSS_ACTIONS = ("indict", "sanction", "arrest")
 TOLERANCE = 1e-9  # for sums of probabilities typed as decimals (0.33 + 0.56 + 0.11)
+MAX_REPLICATIONS = 100_000  # replications of one job; more is a sweep's work (and a typo more often than not)
 
 
 def to_config(cfg: DictConfig | ScamsimConfig) -> ScamsimConfig:
@@ -84,16 +85,21 @@ def _check_replications(config: ScamsimConfig) -> None:
                 "precision.max_replications", prec.max_replications, f"must be >= min_replications ({prec.min_replications})"
             )
         return
-    if isinstance(reps, bool) or not isinstance(reps, int) or reps < 1:
-        raise ConfigError("replications", reps, 'a whole number >= 1, or "auto"')
+    if isinstance(reps, bool) or not isinstance(reps, int) or not 1 <= reps <= MAX_REPLICATIONS:
+        raise ConfigError("replications", reps, f'a whole number in [1, {MAX_REPLICATIONS:,}], or "auto"')
 
 
 def _describe(unit: str, lo: float, hi: float) -> str:
     if unit == "probability":
         return "must be a probability in [0, 1]"
     if hi == math.inf:
-        return f"must be >= {lo:g} ({unit})"
-    return f"must be in [{lo:g}, {hi:g}] ({unit})"
+        return f"must be >= {_number(lo)} ({unit})"
+    return f"must be in [{_number(lo)}, {_number(hi)}] ({unit})"
+
+
+def _number(x: float) -> str:
+    """A bound as a reader writes it: 36500, 10,000,000, 1e+12, 0.05."""
+    return f"{int(x):,}" if float(x).is_integer() and abs(x) < 1e9 else f"{x:g}"
 
 
 def _check_world(config: ScamsimConfig) -> None:

@@ -50,7 +50,7 @@ CHOICES: dict[str, tuple[str, ...]] = {
 
 #: Further constraints that :mod:`sim.validate` checks beyond a field's own range.
 CONSTRAINTS: dict[str, str] = {
-    "replications": 'a whole number >= 1, or "auto"',
+    "replications": 'a whole number in [1, 100,000], or "auto"',
     "horizon_days": ">= intervention_day + 31",
     "world.sites.*.compounds": "<= room",
     "world.sites.*.workers": ">= compounds, 0 if compounds is 0",
