@@ -7,9 +7,9 @@ repository root, in order, on reduced settings (2 replications per job) and
 with Hydra's run and sweep folders redirected into ``tmp_path``.  Paths a
 helper script takes (``outputs/...``, ``multirun/...``) are pointed at the
 worksheet's latest run or sweep.  The files the worksheet tells students to
-look at must exist.  The notebook's code cells run in one namespace in a
-subprocess (no Jupyter kernel needed), from its own folder, with matplotlib's
-Agg backend.  A change that breaks an exercise fails here.
+look at must exist.  The notebook's format is checked here; it is run in a
+real Jupyter kernel by ``tests/test_notebook.py``.  A change that breaks an
+exercise fails here or there.
 """
 
 from __future__ import annotations
@@ -225,7 +225,8 @@ def test_the_single_raid_worksheet_still_tells_one_raid():
 # ----------------------------------------------------------------------------- notebook
 
 
-def test_notebook_is_valid_and_runs(tmp_path):
+def test_notebook_is_valid_and_committed_without_outputs():
+    """The file's format (tests/test_notebook.py runs it in a kernel): nbformat 4, cells with no outputs."""
     nb = json.loads(NOTEBOOK.read_text())
     assert nb["nbformat"] == 4 and isinstance(nb["metadata"], dict)
     for cell in nb["cells"]:
@@ -233,14 +234,7 @@ def test_notebook_is_valid_and_runs(tmp_path):
         if cell["cell_type"] == "code":
             assert cell["outputs"] == [] and "execution_count" in cell
     code = "\n\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code")
-    assert code.count("REPLICATIONS = 10") == 1, "the test reduces the notebook's REPLICATIONS = 10"
-    script = tmp_path / "walkthrough.py"
-    script.write_text(code.replace("REPLICATIONS = 10", f"REPLICATIONS = {REPS}"))
-    proc = subprocess.run(
-        [sys.executable, str(script)], cwd=TEACHING, env=env(), capture_output=True, text=True, timeout=600, check=False
-    )
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    assert "arrests_workers" in proc.stdout
+    assert code.count("REPLICATIONS = 10") == 1, "tests/test_notebook.py reduces the notebook's REPLICATIONS = 10"
 
 
 def test_instructor_guide_answers_every_worksheet():
