@@ -142,7 +142,7 @@ def test_protection_is_bought_back_after_removals():
 
 
 def test_closed_compounds_hold_nobody():
-    results, models = reps("scenario=combined", n=3)
+    _results, models = reps("scenario=combined", n=3)
     for m in models:
         c, pool = m.ctx.world.compounds, m.ctx.world.workers
         closed = np.flatnonzero(c.status[: c.n] == CLOSED)

@@ -20,7 +20,6 @@ from sim.core.compounds import COMPOUND_STATUS, LAYING_LOW, OPERATING, REBUILDIN
 from sim.core.context import Context
 from sim.core.world import Boss
 
-
 IS_TRYING = np.isin(np.arange(len(COMPOUND_STATUS)), (OPERATING, LAYING_LOW, REBUILDING))  # status -> counts losses
 
 

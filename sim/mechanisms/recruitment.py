@@ -34,23 +34,22 @@ class Recruitment:
 
     def _afford(self, dest: np.ndarray, price: float) -> np.ndarray:
         """Which recruits (by destination compound) their owners can pay for, in order; charges them."""
-        ok = np.ones(dest.size, bool)
         if price <= 0 or dest.size == 0:
-            return ok
+            return np.ones(dest.size, bool)
         bosses = self.ctx.world.bosses
         owner = self.ctx.world.compounds.owner[dest]
         order = np.argsort(owner, kind="stable")
         sorted_owner = owner[order]
-        starts = np.searchsorted(sorted_owner, sorted_owner, side="left")
         rank = np.empty(dest.size, np.int64)
-        rank[order] = np.arange(dest.size) - starts
-        for b in np.unique(owner):
-            boss = bosses[int(b)]
-            allowed = max(int(boss.capital // price), 0)
-            mine = owner == b
-            ok[mine] = rank[mine] < allowed
-            boss.capital -= price * int(np.count_nonzero(ok[mine]))
+        rank[order] = np.arange(dest.size) - np.searchsorted(sorted_owner, sorted_owner, side="left")
+        capital = np.array([b.capital for b in bosses])
+        allowed = np.maximum(np.floor(capital / price), 0)
+        ok = rank < allowed[owner]
+        paid = np.bincount(owner[ok], minlength=len(bosses))
+        for b in np.flatnonzero(paid):
+            bosses[b].capital -= price * int(paid[b])
         return ok
+
     def arrive(self, day: int) -> None:
         """Recruits due today start work, or are sold on if their compound closed meanwhile."""
         world = self.ctx.world
