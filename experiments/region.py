@@ -134,6 +134,7 @@ def main(argv: list[str] | None = None) -> int:
     out = args.out or (ROOT / "outputs" / "region-quick" if args.quick else ROOT / "results")
     out.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
+    commit = git_commit()  # the code that ran, read before the runs
     grid = list(itertools.product(SUPPLY, POOL, RETAINED))
     cells = Parallel(n_jobs=args.jobs)(delayed(cell)(world, seed, reps, s, p, r) for s, p, r in grid)
     key = tuple(DEFAULTS.values())
@@ -164,7 +165,7 @@ def main(argv: list[str] | None = None) -> int:
         "default_cell": find(*key),
         "lever_effects": levers,
         "wall_time_s": time.perf_counter() - start,
-        "git_commit": git_commit(),
+        "git_commit": commit,
         "version": version(),
         "command": "python experiments/region.py" + (" --quick" if args.quick else ""),
     }
