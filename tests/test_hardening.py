@@ -114,6 +114,48 @@ def test_absurd_finite_values_are_refused_before_the_run(override):
 # ------------------------------------------------------------------ 5. refused instead of silently accepted
 
 
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        (["+raids.warnng_max=0.5"], "raids.warnng_max=0.5: no such key in raids (did you mean warning_max"),
+        (["+foo=1"], "foo=1: no such key in the config"),
+        (["world.sites={}"], "world.sites={}: an empty mapping is merged into the existing one"),
+        (["scenario.campaigns={}"], "scenario.campaigns={}: an empty mapping"),
+        (["~world"], "world='???': required: choose one with world=<name>"),
+        (["design.row=2"], "design.row=2: needs design.file"),
+    ],
+)
+def test_inputs_that_were_silently_accepted_are_refused(overrides, message):
+    with pytest.raises(sim.ConfigError) as info:
+        sim.compose(["world=small", *overrides])
+    assert message in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"\x00\x01\x02\xff\xfe\x89PNG\r\n", "binary"),
+        (b"raids.warning_max,raids.warning_max\n0.5,0.6\n", "raids.warning_max appears more than once"),
+        (b"", "empty"),
+        (b"raids.warning_max,seed\n0.5\n", "row 0 has 1 cells for 2 columns"),
+    ],
+    ids=["binary", "duplicated-column", "empty", "short-row"],
+)
+def test_design_files_that_are_not_designs_are_refused(tmp_path, content, message):
+    design = tmp_path / "design.csv"
+    design.write_bytes(content)
+    with pytest.raises(sim.ConfigError) as info:
+        sim.compose(["world=small", f"design.file={design}", "design.row=0"])
+    assert message in str(info.value) and "\n" not in str(info.value)
+
+
+def test_design_column_named_replications_is_accepted(tmp_path):
+    design = tmp_path / "design.csv"
+    design.write_text("replications,seed\n3,5\n")
+    config = sim.compose(["world=small", f"design.file={design}", "design.row=0"])
+    assert config.replications == 3 and config.seed == 5
+
+
 # ------------------------------------------------------------------ 7. a refused multirun keeps multirun.yaml
 
 

@@ -14,10 +14,11 @@ import math
 from dataclasses import fields, is_dataclass
 from typing import Any
 
-from omegaconf import DictConfig, OmegaConf
+from omegaconf import DictConfig
 
 from sim.config.design import apply_design
 from sim.config.errors import ConfigError
+from sim.config.keys import check_keys, to_object
 from sim.config.schema import ScamsimConfig
 
 RANKS = ("local", "provincial", "national")
@@ -27,11 +28,18 @@ TOLERANCE = 1e-9  # for sums of probabilities typed as decimals (0.33 + 0.56 + 0
 MAX_REPLICATIONS = 100_000  # replications of one job; more is a sweep's work (and a typo more often than not)
 
 
-def to_config(cfg: DictConfig | ScamsimConfig) -> ScamsimConfig:
-    """Convert once to the typed dataclass tree and validate it."""
+def to_config(cfg: DictConfig | ScamsimConfig, design: bool = True) -> ScamsimConfig:
+    """Convert once to the typed dataclass tree and validate it.
+
+    A DictConfig gets its design row applied first (``design=False``: the
+    caller already did, as the CLI does to hash and record the config the
+    run really uses), and keys no schema section declares are refused.
+    """
     if isinstance(cfg, DictConfig):
-        cfg = apply_design(cfg)
-    obj = cfg if isinstance(cfg, ScamsimConfig) else OmegaConf.to_object(cfg)
+        if design:
+            cfg = apply_design(cfg)
+        check_keys(cfg)
+    obj = cfg if isinstance(cfg, ScamsimConfig) else to_object(cfg)
     if not isinstance(obj, ScamsimConfig):  # a config composed without the schema
         raise ConfigError("<root>", type(obj).__name__, "compose with configs/config.yaml (schema scamsim_schema)")
     validate(obj)

@@ -29,17 +29,19 @@ def compose_dictconfig(overrides: Sequence[str] = ()) -> DictConfig:
     Composition errors (unknown option, wrong type, unknown key) become a
     one-line :class:`~sim.config.errors.ConfigError` like every other bad value.
     """
-    from sim.config.translate import translate
+    from sim.config.translate import check_overrides, translate
 
     register_configs()
     with initialize_config_dir(str(config_dir()), version_base="1.3", job_name="scamsim"):
         try:
-            return hydra_compose("config", overrides=list(overrides))
+            cfg = hydra_compose("config", overrides=list(overrides))
         except Exception as err:
             translated = translate(err, list(overrides))
             if translated is None:
                 raise
             raise translated from err
+    check_overrides(cfg, list(overrides))
+    return cfg
 
 
 def compose(overrides: Sequence[str] = ()) -> ScamsimConfig:
