@@ -13,6 +13,9 @@ its fix.
 from __future__ import annotations
 
 import contextlib
+import csv
+import errno
+import json
 import math
 import os
 import signal
@@ -20,14 +23,20 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
+from bad_inputs import CASES, CONFIG_DIRS, FLAGS, OUTPUT_DIRS, arguments, make_files
+from omegaconf import OmegaConf
 
 import sim
 import sim.cli
 from sim.docs.params_table import rows
+from sim.runs.lock import RunDirLock
 
 ROOT = Path(__file__).resolve().parents[1]
 TIMEOUT = 60
+#: Cases run as subprocesses: what only a real command line exercises (argv parsing, --config-dir, run folders, -m).
+SUBPROCESS = {c[0] for c in CONFIG_DIRS + OUTPUT_DIRS + FLAGS} | {"peak-rate-1e308", "typo-added-with-plus", "delete-world"}
 #: A run that is quick to simulate: the small world, no intervention, one replication, a short horizon.
 RUN = ["world=small", "scenario=baseline", "replications=1", "figure=false", "progress=false", "horizon_days=400"]
 
@@ -75,13 +84,110 @@ def in_process(monkeypatch, capsys, *args: str) -> tuple[int, str, str]:
     return code, out, err
 
 
+@pytest.fixture(scope="module")
+def scratch(tmp_path_factory) -> Path:
+    tmp = tmp_path_factory.mktemp("bad_inputs")
+    make_files(tmp)
+    return tmp
+
+
 # ------------------------------------------------------------------ the harness
+
+
+@pytest.mark.parametrize(("args", "fragment"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_bad_input_is_refused_in_one_line_before_anything_runs(request, scratch, monkeypatch, capsys, args, fragment):
+    case = request.node.callspec.id
+    run = scratch / "runs" / case
+    full = arguments(args, scratch, run)
+    if case in SUBPROCESS:
+        proc = cli(*full)
+        code, out, err = proc.returncode, proc.stdout, proc.stderr
+    else:
+        code, out, err = in_process(monkeypatch, capsys, *full)
+    lines = err.strip().splitlines()
+    assert code != 0, f"accepted: {full}\n{out[-2000:]}"
+    assert len(lines) == 1, err
+    assert lines[0].startswith("scamsim: "), err
+    assert fragment in lines[0], lines[0]
+    assert "Traceback" not in err
+    assert "results:" not in out
+    assert not (run / "summary.csv").exists()
+    if (run / "status.json").exists():
+        assert json.loads((run / "status.json").read_text())["status"] == "failed"
+
+
+def test_the_harness_has_at_least_forty_distinct_bad_inputs():
+    assert len({c[0] for c in CASES}) == len(CASES) >= 40
+    assert len({tuple(c[1]) for c in CASES}) == len(CASES)
 
 
 # ------------------------------------------------------------------ 1. resume hashes the config after the design row
 
 
+def test_edited_design_row_is_rerun_with_the_new_value_on_resume(tmp_path):
+    design = tmp_path / "design.csv"
+    design.write_text("raids.warning_max,seed\n0.5,11\n0.7,12\n")
+    sweep = ["-m", *RUN, f"design.file={design}", "design.row=0,1", f"hydra.sweep.dir={tmp_path / 's'}"]
+    first = cli(*sweep)
+    assert first.returncode == 0, first.stderr
+    job0, job1 = tmp_path / "s" / "0", tmp_path / "s" / "1"
+    assert OmegaConf.load(job1 / ".hydra" / "config.yaml").raids.warning_max == 0.7  # the value the job ran with
+    status0, status1 = (job0 / "status.json").read_bytes(), json.loads((job1 / "status.json").read_text())
+    design.write_text("raids.warning_max,seed\n0.5,11\n0.9,12\n")  # edit row 1 only
+    second = cli(*sweep)
+    assert second.returncode == 0, second.stderr
+    assert f"{job0} already holds complete results of this config; skipped" in second.stdout
+    assert (job0 / "status.json").read_bytes() == status0
+    rerun = json.loads((job1 / "status.json").read_text())
+    assert rerun["status"] == "complete"
+    assert rerun["config_hash"] != status1["config_hash"]
+    assert OmegaConf.load(job1 / ".hydra" / "config.yaml").raids.warning_max == 0.9
+    kept = job1 / "superseded" / status1["config_hash"][:12]  # the old results are moved aside, not lost
+    assert json.loads((kept / "status.json").read_text())["config_hash"] == status1["config_hash"]
+    assert OmegaConf.load(kept / ".hydra" / "config.yaml").raids.warning_max == 0.7
+    assert [r["job"] for r in csv.DictReader((tmp_path / "s" / "gathered.csv").open())] == ["0", "1"]
+
+
 # ------------------------------------------------------------------ 2. one run per folder at a time
+
+
+def test_run_into_a_locked_folder_refuses_in_one_line_and_touches_nothing(tmp_path):
+    run_dir = tmp_path / "run"
+    with RunDirLock(run_dir):
+        before = sorted(p.name for p in run_dir.rglob("*"))
+        proc = cli(*RUN, f"hydra.run.dir={run_dir}")
+        after = sorted(p.name for p in run_dir.rglob("*"))
+    assert proc.returncode == 2
+    assert proc.stderr.count("\n") == 1 and "in use by another scamsim run" in proc.stderr, proc.stderr
+    assert after == before == [".scamsim.lock"]
+
+
+def test_two_concurrent_runs_into_one_folder_one_wins_and_owns_every_file(tmp_path):
+    run_dir = tmp_path / "run"
+    args = [*RUN, "replications=4", "horizon_days=910", f"hydra.run.dir={run_dir}"]
+    procs = {
+        seed: subprocess.Popen(
+            [sys.executable, "-m", "sim", *args, f"seed={seed}"],
+            cwd=ROOT,
+            env=_env(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for seed in (7, 8)
+    }
+    results = {seed: (p.wait(timeout=300), *p.communicate()) for seed, p in procs.items()}
+    winners = [seed for seed, (code, _, _) in results.items() if code == 0]
+    assert len(winners) == 1, {s: (c, e) for s, (c, _, e) in results.items()}
+    winner, loser = winners[0], 15 - winners[0]
+    code, _, err = results[loser]
+    assert code == 2
+    assert err.count("\n") == 1 and ("in use by another scamsim run" in err or "refusing to overwrite" in err), err
+    assert "Traceback" not in err
+    assert OmegaConf.load(run_dir / ".hydra" / "config.yaml").seed == winner
+    assert json.loads((run_dir / "summary.json").read_text())["seed"] == winner
+    assert json.loads((run_dir / "status.json").read_text())["status"] == "complete"
+    assert not (run_dir / "status.failed.json").exists()
 
 
 # ------------------------------------------------------------------ 3. finite bounds, finite results
@@ -108,7 +214,49 @@ def test_absurd_finite_values_are_refused_before_the_run(override):
     assert str(info.value).startswith(f"invalid config: {key}=") and "must be in [" in str(info.value)
 
 
+def test_non_finite_results_mark_the_run_failed_not_complete(tmp_path, monkeypatch, capsys):
+    real_run = sim.cli.run
+
+    def overflowing(config, **kwargs):
+        study = real_run(config, **kwargs)
+        study.replications[0].series["revenue_usd"][5, 0] = np.inf  # what revenue_per_worker_day=1e308 did
+        return study
+
+    monkeypatch.setattr(sim.cli, "run", overflowing)
+    run_dir = tmp_path / "run"
+    code, _, err = in_process(monkeypatch, capsys, *RUN, f"hydra.run.dir={run_dir}")
+    assert code == 1
+    assert err.count("\n") == 1 and "timeseries.revenue_usd" in err and "non-finite" in err, err
+    status = json.loads((run_dir / "status.json").read_text())
+    assert status["status"] == "failed" and "non-finite" in status["error"]
+    assert not (run_dir / "summary.csv").exists() and not (run_dir / "timeseries.csv").exists()
+
+
 # ------------------------------------------------------------------ 4. a full disk
+
+
+def test_full_disk_ends_with_status_failed_no_temporary_file_and_no_empty_error_txt(tmp_path, monkeypatch, capsys):
+    real = Path.write_bytes
+
+    def disk_full(self: Path, data: bytes) -> int:
+        if "timeseries" in self.name:  # the big file does not fit: half of it is written, then ENOSPC
+            with open(self, "wb") as fh:
+                fh.write(data[: len(data) // 2])
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(self))
+        return real(self, data)
+
+    monkeypatch.setattr(Path, "write_bytes", disk_full)
+    run_dir = tmp_path / "run"
+    code, _, err = in_process(monkeypatch, capsys, *RUN, f"hydra.run.dir={run_dir}")
+    assert code == 1
+    assert err.count("\n") == 1 and "No space left on device" in err, err
+    assert "Traceback" not in err
+    status = json.loads((run_dir / "status.json").read_text())
+    assert status["status"] == "failed" and "No space left on device" in status["error"]
+    assert list(run_dir.rglob("*.tmp")) == []
+    assert not (run_dir / "timeseries.csv").exists()
+    error_txt = run_dir / "error.txt"
+    assert not error_txt.exists() or error_txt.stat().st_size > 0
 
 
 # ------------------------------------------------------------------ 5. refused instead of silently accepted
@@ -154,6 +302,30 @@ def test_design_column_named_replications_is_accepted(tmp_path):
     design.write_text("replications,seed\n3,5\n")
     config = sim.compose(["world=small", f"design.file={design}", "design.row=0"])
     assert config.replications == 3 and config.seed == 5
+
+
+def test_auto_replications_stopping_at_the_maximum_say_so(tmp_path, monkeypatch, capsys):
+    run_dir = tmp_path / "run"
+    precision = ["replications=auto", "precision.half_width=1e-9", "precision.min_replications=2", "precision.max_replications=3"]
+    code, _, err = in_process(monkeypatch, capsys, *RUN, *precision, "precision.batch=1", f"hydra.run.dir={run_dir}")
+    assert code == 0, err
+    meta = json.loads((run_dir / "summary.json").read_text())
+    report = meta["precision"]
+    assert report["met"] is False
+    assert report["target"] == pytest.approx(1e-9)
+    assert report["half_width"] > report["target"]
+    assert report["replications"] == meta["replications"] == 3
+    assert "warning: replications=auto stopped at precision.max_replications=3" in err
+
+
+def test_auto_replications_reaching_the_target_record_met(tmp_path, monkeypatch, capsys):
+    run_dir = tmp_path / "run"
+    precision = ["replications=auto", "precision.half_width=1e6", "precision.min_replications=2", "precision.max_replications=3"]
+    code, _, err = in_process(monkeypatch, capsys, *RUN, *precision, f"hydra.run.dir={run_dir}")
+    assert code == 0, err
+    report = json.loads((run_dir / "summary.json").read_text())["precision"]
+    assert report["met"] is True and report["half_width"] <= report["target"] == 1e6
+    assert "replications=auto stopped" not in err
 
 
 # ------------------------------------------------------------------ 7. a refused multirun keeps multirun.yaml

@@ -17,11 +17,17 @@ from pathlib import Path
 from sim.analysis.metrics import HEADLINE, SUMMARY_COLUMNS
 from sim.analysis.results import StudyResult
 from sim.runs.atomic import atomic_write, csv_text, write_json
+from sim.runs.integrity import NonFiniteResults, check_finite, precision_report
+from sim.runs.lock import LOCK_NAME
 from sim.runs.provenance import config_hash, git_commit, provenance, version
 
 FILES = ("timeseries.csv", "events.csv", "summary.csv", "summary.json", "revenue_by_site.png")
 #: Floats in the output contract's CSV files: 10 significant digits (the golden tests pin the bytes).
 FLOAT_FORMAT = ".10g"
+
+
+#: Where results of a job whose config has since changed are kept when the job is rerun.
+SUPERSEDED = "superseded"
 
 
 class OutputExistsError(RuntimeError):
@@ -35,14 +41,17 @@ def read_status(outdir: Path) -> dict | None:
         return None
 
 
-def guard(outdir: Path, chash: str | None = None) -> bool:
+def guard(outdir: Path, chash: str | None = None, supersede: bool = False) -> bool:
     """Decide what to do with a run directory before running.
 
     Returns True when it already holds complete results of the same config
     (a resumed sweep skips the job), False when it is fresh or holds only a
     failed or interrupted attempt (which is rerun; a failed status is kept as
     ``status.failed.json``).  Complete results of another config are never
-    overwritten: :class:`OutputExistsError`.
+    overwritten: :class:`OutputExistsError`, unless ``supersede`` (the same
+    job, whose config changed through a file it reads, e.g. an edited design
+    row), when they are moved into ``superseded/<their config hash>/`` and
+    False is returned.
     """
     outdir = Path(outdir)
     status = read_status(outdir)
@@ -51,9 +60,26 @@ def guard(outdir: Path, chash: str | None = None) -> bool:
     if status.get("status") == "complete":
         if chash is not None and status.get("config_hash") == chash:
             return True
+        if supersede:
+            _supersede(outdir, str(status.get("config_hash") or "unknown"))
+            return False
         raise OutputExistsError(f"{outdir} already holds complete results of another config; refusing to overwrite them")
     os.replace(outdir / "status.json", outdir / "status.failed.json")
     return False
+
+
+def _supersede(outdir: Path, old_hash: str) -> Path:
+    """Move every file of the run but the lock into ``superseded/<hash prefix>/`` (kept, not deleted)."""
+    dest = outdir / SUPERSEDED / old_hash[:12]
+    k = 1
+    while dest.exists():
+        k += 1
+        dest = outdir / SUPERSEDED / f"{old_hash[:12]}-{k}"
+    dest.mkdir(parents=True)
+    for entry in sorted(outdir.iterdir()):
+        if entry.name not in (LOCK_NAME, SUPERSEDED):
+            os.replace(entry, dest / entry.name)
+    return dest
 
 
 def write_status(outdir: Path, status: str, **extra: object) -> None:
@@ -72,6 +98,7 @@ def summary_json(study: StudyResult) -> dict:
         **provenance(packages=False),  # version, git_commit, python
         "wall_time_s": round(study.wall_time, 3),
         "confidence_level": 0.95,
+        **({"precision": report} if (report := precision_report(study)) is not None else {}),  # replications=auto
         "metrics": {
             k: {kk: (None if isinstance(vv, float) and math.isnan(vv) else vv) for kk, vv in v.items()}
             for k, v in study.stats.items()
@@ -80,8 +107,13 @@ def summary_json(study: StudyResult) -> dict:
 
 
 def write_outputs(study: StudyResult, outdir: Path, figure: bool = True, chash: str | None = None) -> list[Path]:
-    """Write every file of the output contract; ``status.json`` last."""
+    """Write every file of the output contract; ``status.json`` last.
+
+    Results with values that must be finite and are not raise
+    :class:`NonFiniteResults` before anything is written.
+    """
     outdir = Path(outdir)
+    check_finite(study)
     outdir.mkdir(parents=True, exist_ok=True)
     if guard(outdir, chash):
         raise OutputExistsError(f"{outdir} already holds these results")
@@ -127,6 +159,7 @@ def headline_table(study: StudyResult) -> str:
 __all__ = [
     "FILES",
     "SUMMARY_COLUMNS",
+    "NonFiniteResults",
     "OutputExistsError",
     "config_hash",
     "git_commit",
