@@ -44,6 +44,7 @@ from sim.config.design import apply_design
 from sim.config.errors import ConfigError
 from sim.config.paths import config_dir
 from sim.config.translate import check_overrides, translate
+from sim.runs import sweep_record
 from sim.runs.integrity import precision_report, precision_warning
 from sim.runs.lock import RunDirLock, RunDirLocked
 from sim.runs.output import (
@@ -217,7 +218,12 @@ def entry() -> None:
     os.environ["HYDRA_FULL_ERROR"] = "1"
     try:
         main()
+    except SystemExit as exc:
+        if exc.code not in (None, 0, 3):  # a refused multirun (3: jobs failed, the sweep itself ran)
+            sweep_record.restore()
+        raise
     except Exception as err:
+        sweep_record.restore()
         if user_full_error == "1":
             raise
         config_like = isinstance(err, (ConfigError, HydraException, OmegaConfBaseException)) or hasattr(err, "problem_mark")

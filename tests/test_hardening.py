@@ -331,6 +331,25 @@ def test_auto_replications_reaching_the_target_record_met(tmp_path, monkeypatch,
 # ------------------------------------------------------------------ 7. a refused multirun keeps multirun.yaml
 
 
+def test_refused_multirun_leaves_the_sweep_roots_multirun_yaml_as_it_was(tmp_path):
+    sweep_dir = tmp_path / "s"
+    base = ["-m", *RUN, f"hydra.sweep.dir={sweep_dir}"]
+    first = cli(*base, "scenario=baseline")
+    assert first.returncode == 0, first.stderr
+    record = (sweep_dir / "multirun.yaml").read_bytes()
+    job = (sweep_dir / "0" / "status.json").read_bytes()
+    unknown = cli(*base, "scenario=baseline,nope")  # refused when Hydra composes the jobs
+    assert unknown.returncode == 2 and unknown.stderr.count("\n") == 1, unknown.stderr
+    assert (sweep_dir / "multirun.yaml").read_bytes() == record
+    other = cli(*base, "scenario=baseline", "seed=9")  # refused by job 0: complete results of another config
+    assert other.returncode == 2 and "refusing to overwrite" in other.stderr, other.stderr
+    assert (sweep_dir / "multirun.yaml").read_bytes() == record
+    assert (sweep_dir / "0" / "status.json").read_bytes() == job
+    fresh = cli("-m", *RUN, f"hydra.sweep.dir={tmp_path / 'fresh'}", "scenario=nope,baseline")
+    assert fresh.returncode == 2
+    assert not (tmp_path / "fresh" / "multirun.yaml").exists()
+
+
 # ------------------------------------------------------------------ help and listing
 
 
