@@ -2,7 +2,7 @@
 
 Each worksheet in ``experiments/teaching/`` is parsed for its fenced ```bash
 blocks, and every command in them (``python -m sim ...``, ``python -m
-sim.gather ...``, ``python experiments/...``) is run as a subprocess from the
+sim.runs.gather ...``, ``python experiments/...``) is run as a subprocess from the
 repository root, in order, on reduced settings (2 replications per job) and
 with Hydra's run and sweep folders redirected into ``tmp_path``.  Paths a
 helper script takes (``outputs/...``, ``multirun/...``) are pointed at the
@@ -25,6 +25,7 @@ from pathlib import Path
 import pytest
 
 import sim
+from sim.core.events import EventKind
 
 ROOT = Path(__file__).resolve().parents[1]
 TEACHING = ROOT / "experiments" / "teaching"
@@ -78,7 +79,7 @@ def commands(worksheet: Path) -> list[list[str]]:
 def kind(args: list[str]) -> str:
     if args[:3] == ["python", "-m", "sim"]:
         return "sweep" if {"-m", "--multirun"} & set(args[3:]) else "run"
-    if args[:3] == ["python", "-m", "sim.gather"]:
+    if args[:3] == ["python", "-m", "sim.runs.gather"]:
         return "gather"
     if len(args) > 1 and args[0] == "python" and args[1].startswith("experiments/"):
         return "script"
@@ -217,9 +218,9 @@ def test_the_single_raid_worksheet_still_tells_one_raid():
     """Worksheet 1 and the notebook follow replication 0 of seed 10: it must hold exactly one raid, at Bavet."""
     result = sim.run(sim.compose(["+teaching=01_single_raid", "replications=1"]))
     rep = result.replications[0]
-    raids = [e for e in rep.events if e[1] == "raid"]
+    raids = [e for e in rep.events if e.kind == EventKind.RAID]
     assert len(raids) == 1, f"replication 0 now has {len(raids)} raids: pick another seed in configs/teaching/01_single_raid.yaml"
-    assert rep.site_names[raids[0][2]] == "bavet"
+    assert rep.site_names[raids[0].site] == "bavet"
 
 
 # ----------------------------------------------------------------------------- notebook

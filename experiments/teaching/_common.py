@@ -1,7 +1,8 @@
 """Shared helpers of the teaching scripts: find a run or sweep, read its CSV files.
 
 The scripts only read what ``python -m sim`` wrote; they never write into a
-run or sweep directory's results.
+run or sweep directory's results.  They import ``sim``, so the package must
+be installed (``python -m pip install -e .`` from the clone, as the README says).
 """
 
 from __future__ import annotations
@@ -11,9 +12,7 @@ import math
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:  # works from a clone without `pip install`
-    sys.path.insert(0, str(ROOT))
+ROOT = Path(__file__).resolve().parents[2]  # the clone: commands run from here
 
 
 def latest(path: str | Path, marker: str) -> Path:

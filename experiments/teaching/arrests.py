@@ -16,23 +16,18 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import sys
 import time
 from pathlib import Path
 
 import numpy as np
-from _common import ROOT, ci, latest, num, read_csv
-
-sys.path.insert(0, str(ROOT / "experiments"))
+from _common import ci, latest, num, read_csv
 from omegaconf import OmegaConf
-from plots import AP_NATIONALITIES, AP_TOTAL, SENIOR_SHARE
 
 from sim import run as run_study
-from sim.metrics import mean_ci
-from sim.schema import ScamsimConfig
-from sim.validate import to_config
-
-KOKANG_SHARE = 63 / 31_000  # "masterminds/key members" among Kokang handovers to China, Nov 2023 (Xinhua; ../../docs/sources.md#kokang-handovers)
+from sim.analysis.metrics import mean_ci
+from sim.analysis.observed import AP_NATIONALITIES, AP_TOTAL, KOKANG_SHARE, SENIOR_SHARE
+from sim.config.checks import to_config
+from sim.config.schema import ScamsimConfig
 
 
 def column(rows: list[dict[str, str]], name: str) -> np.ndarray:

@@ -32,12 +32,12 @@ import numpy as np
 from _common import ci, fmt, latest, num, read_csv
 from omegaconf import OmegaConf
 
-from sim.compare import welch_ci
-from sim.metrics import mean_ci
+from sim.analysis.compare import welch_ci
+from sim.analysis.metrics import SUMMARY_COLUMNS, mean_ci
 
 DEFAULT_METRICS = ("final_frac", "host_final_frac", "revenue_lost_days", "trough_frac")
 
-#: Costs in raid-equivalents on the small world (as the quick claim study, experiments/studies/claim.yaml,
+#: Costs in raid-equivalents on the small world (as the quick claim study, configs/experiment/claim.yaml,
 #: plus boss actions, assumed to cost an investigation like a protector removal).
 COSTS = {"raid": 1.0, "protector_removal": 1.5, "site_cut": 3.0, "boss_action": 1.5}
 
@@ -63,8 +63,6 @@ class Job:
 def load(sweep: Path) -> tuple[list[Job], list[str]]:
     rows = read_csv(sweep / "gathered.csv")
     fixed = {"job", "status", "error", "replication"}
-    from sim.metrics import SUMMARY_COLUMNS
-
     keys = [c for c in rows[0] if c not in fixed and c not in SUMMARY_COLUMNS] if rows else []
     by_job: dict[str, Job] = {}
     for r in rows:
@@ -314,8 +312,6 @@ def main(argv: list[str] | None = None) -> int:
     if not jobs:
         sys.exit(f"teaching: {sweep}/gathered.csv lists no jobs")
     metrics = [m.strip() for m in args.metrics.split(",") if m.strip()]
-    from sim.metrics import SUMMARY_COLUMNS
-
     unknown = [m for m in metrics if m not in SUMMARY_COLUMNS]
     if unknown:
         sys.exit(f"teaching: unknown metric(s) {', '.join(unknown)}; choose from {', '.join(SUMMARY_COLUMNS)}")

@@ -53,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
         sheets = [s for s in sheets if s.name[:2] in args.only]
     logdir = ROOT / "outputs" / "teaching" / "worksheets" / datetime.now().strftime("%Y-%m-%d_%H-%M-%S-%f")
     logdir.mkdir(parents=True)
-    env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""), MPLBACKEND="Agg")
+    env = dict(os.environ, MPLBACKEND="Agg")  # the commands import the installed sim (pip install -e .)
     totals = []
     failed = 0
     for sheet in sheets:
