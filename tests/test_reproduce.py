@@ -34,7 +34,7 @@ FIGURES = [
     "fig6_claim",
 ]
 TABLES = ["scenarios.csv", "displacement.csv", "arrests.csv", "phase.csv", "claim.csv"]
-SCRIPTS = ["reproduce.py", "validate.py", "calibrate.py", "sensitivity.py"]
+SCRIPTS = ["reproduce.py", "validate.py", "calibrate.py", "sensitivity.py", "benchmark/benchmark.py"]
 
 
 def digests(folder: Path) -> dict[str, str]:
@@ -83,6 +83,16 @@ def test_quick_output_into_results_is_refused(name, target, run_experiment):
     assert "--overwrite-results" in proc.stderr and len(proc.stderr.strip().splitlines()) == 1, proc.stderr
     assert digests(RESULTS) == before
     assert not (RESULTS / "sub").exists()
+
+
+@pytest.mark.slow
+def test_benchmark_quick(tmp_path, run_experiment):
+    run_experiment("benchmark/benchmark.py", "--quick", "--out", str(tmp_path))
+    report = json.loads((tmp_path / "benchmark.json").read_text())
+    assert report["mode"] == "quick" and len(report["targets"]) == 8
+    assert report["naive"]["agreement"]["agree"], "the naive reference and the reduced model must agree"
+    for name in ("benchmark_scaling.png", "benchmark_sweep.png", "benchmark_profile.txt"):
+        assert (tmp_path / name).stat().st_size > 0, name
 
 
 def test_output_folder_rules(tmp_path):
@@ -139,3 +149,14 @@ def test_experiment_cfg_job_prints_the_study(tmp_path):
     )
     assert proc.returncode == 0, proc.stderr
     assert "name: scenarios" in proc.stdout and "replications: 30" in proc.stdout
+
+
+def test_no_import_path_manipulation():
+    needle = "sys" + ".path"  # spelled apart so that this file does not match itself
+    hits = [
+        f"{p.relative_to(ROOT)}"
+        for folder in ("sim", "experiments", "tests")
+        for p in (ROOT / folder).rglob("*")
+        if p.is_file() and p.suffix in (".py", ".ipynb", ".md") and needle in p.read_text(errors="ignore")
+    ]
+    assert hits == []

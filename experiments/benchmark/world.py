@@ -8,7 +8,7 @@ an earlier world.  The replications are timed first, without tracing; then
 one more replication runs under ``tracemalloc``, whose peak is the memory
 the replication itself allocated (tracing slows it down, so it is not timed).
 
-Usage: ``python experiments/bench_world.py RUNS OVERRIDE...``
+Usage: ``python experiments/benchmark/world.py RUNS OVERRIDE...``
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import sys
 import time
 import tracemalloc
 
-import bench_common
+import common
 
 from sim import compose
 from sim.model import run_replication
@@ -60,8 +60,8 @@ def measure(runs: int, overrides: list[str]) -> dict[str, object]:
         "days": cfg.horizon_days,
         "warmup_s": warmup,
         "times_s": times,
-        "time": bench_common.spread(times),
-        "cpu_s": bench_common.spread(cpu),
+        "time": common.spread(times),
+        "cpu_s": common.spread(cpu),
         "rss_ready_mb": rss_ready,
         "max_rss_mb": max_rss_mb(),
         "tracemalloc_peak_mb": peak / MB,

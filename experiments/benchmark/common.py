@@ -1,10 +1,11 @@
 """Shared helpers of the benchmark: where the clone is, how to scale a world, how to summarise timings.
 
-Importing this module first puts the clone's root on ``sys.path``, so
-``python experiments/benchmark.py`` measures the ``sim`` package of this
-checkout even when it is not installed (an installed copy could be older).
-Worlds are scaled only through Hydra overrides of the per-site numbers, so
-every size in the scaling series is a config a user could run from the CLI.
+The benchmark measures the ``sim`` package that ``import sim`` finds, in this
+process and in its children alike: install the clone first
+(``python -m pip install -e .``) to measure the checkout.  The report records
+where that package was imported from.  Worlds are scaled only through Hydra
+overrides of the per-site numbers, so every size in the scaling series is a
+config a user could run from the CLI.
 """
 
 from __future__ import annotations
@@ -13,21 +14,17 @@ import json
 import os
 import statistics
 import subprocess
-import sys
 from functools import cache
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[1]  # the clone: child processes run from here
 RESULTS = ROOT / "results"
 
 
 def child_env() -> dict[str, str]:
-    """Environment for child processes: this clone first on PYTHONPATH, no stray threading."""
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p)
-    return env
+    """Environment for child processes: this one's (the same ``sim`` is imported)."""
+    return dict(os.environ)
 
 
 def run_json(cmd: list[str]) -> dict:

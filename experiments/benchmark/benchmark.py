@@ -1,29 +1,33 @@
 """Performance benchmark of scamsim (issue 5): time, memory, scaling, a naive reference, sweep throughput.
 
-    python experiments/benchmark.py            # default: ~6 minutes on 2 idle cores
-    python experiments/benchmark.py --quick    # smaller everything: ~1.5 minutes
-    python experiments/benchmark.py --full     # naive on 100,000 workers, 1,000 replications via joblib: ~15 minutes
-    python experiments/benchmark.py --out /tmp/bench   # anywhere but results/
+    python experiments/benchmark/benchmark.py            # default: ~6 minutes on 2 idle cores
+    python experiments/benchmark/benchmark.py --quick    # smaller everything: ~1.5 minutes, into outputs/benchmark-quick/<date_time>/
+    python experiments/benchmark/benchmark.py --full     # naive on 100,000 workers, 1,000 replications via joblib: ~15 minutes
+    python experiments/benchmark/benchmark.py --out /tmp/bench   # anywhere but results/
 
-Times double when other work shares the cores.
+Times double when other work shares the cores.  It measures the ``sim`` that
+``import sim`` finds (install the clone with ``python -m pip install -e .``);
+the report records where that was.
 
-Prints a table with PASS/FAIL per target and writes ``results/benchmark.json``,
-``results/benchmark_scaling.png``, ``results/benchmark_sweep.png`` and
-``results/benchmark_profile.txt``.  Targets are reported, never asserted:
+Prints a table with PASS/FAIL per target and writes ``benchmark.json``,
+``benchmark_scaling.png``, ``benchmark_sweep.png`` and
+``benchmark_profile.txt`` into ``results/`` (``--quick``: into
+``outputs/benchmark-quick/<date_time>/``; quick numbers go into ``results/``
+only with ``--out results --overwrite-results``).  Targets are reported, never asserted:
 a slow machine or a busy one (the load is recorded with every section) should
 produce numbers to look at, not a crash.
 
 Why each measurement is made the way it is:
 
 * per-world time and memory run in a fresh process per world
-  (``bench_world.py``), so peak RSS belongs to that world alone;
+  (``world.py``), so peak RSS belongs to that world alone;
 * the scaling series change one size at a time through Hydra overrides of the
   regional world's per-site numbers, so each point is a config anyone can run;
   the growth exponent is the slope of log time on log size;
-* the naive reference (``bench_naive.py``) is first checked to agree in
+* the naive reference (``naive.py``) is first checked to agree in
   distribution with the model reduced to the same rules, then timed on the
   same workload, so the ratio compares like with like;
-* sweep throughput (``bench_sweep.py``) goes through ``python -m sim -m``,
+* sweep throughput (``sweep.py``) goes through ``python -m sim -m``,
   start-up and file writing included, because that is what a user waits for.
 """
 
@@ -36,18 +40,20 @@ import subprocess
 import sys
 import time
 from dataclasses import asdict, dataclass
-from importlib import metadata
 from pathlib import Path
 
-import bench_common
-import bench_naive
-import bench_report
-import bench_sweep
+import common
+import naive as naive_reference
 import numpy as np
+import report as bench_report
+import sweep as bench_sweep
 
+import sim
 from sim import compose
 from sim.model import run_replication
-from sim.output import git_commit
+from sim.runs.atomic import atomic_write
+from sim.runs.experiment import ResultsProtectedError, output_folder
+from sim.runs.provenance import git_commit, package_versions
 
 WORLDS = ("small", "cambodia", "regional")
 
@@ -89,9 +95,9 @@ def measure_worlds(runs: int) -> dict[str, dict]:
     """Each world in its own process: median and spread of wall time, peak RSS and tracemalloc peak."""
     out = {}
     for world in WORLDS:
-        before = bench_common.load()
-        cmd = [sys.executable, str(Path(__file__).with_name("bench_world.py")), str(runs), f"world={world}"]
-        out[world] = bench_common.run_json(cmd) | {"load_before": before}
+        before = common.load()
+        cmd = [sys.executable, str(Path(__file__).with_name("world.py")), str(runs), f"world={world}"]
+        out[world] = common.run_json(cmd) | {"load_before": before}
         t = out[world]["time"]
         print(f"  world={world:<9} median {t['median']:.3f} s, max RSS {out[world]['max_rss_mb']:.0f} MB", flush=True)
     return out
@@ -110,9 +116,9 @@ def time_point(overrides: list[str], runs: int) -> dict[str, object]:
     return {
         "workers": int(result.initial_status.sum()),
         "compounds": sum(s.compounds for s in cfg.world.sites.values()),
-        "time": bench_common.spread(times),
-        "cpu_s": bench_common.spread(cpu),
-        "load": bench_common.load()["load1"],
+        "time": common.spread(times),
+        "cpu_s": common.spread(cpu),
+        "load": common.load()["load1"],
     }
 
 
@@ -125,8 +131,8 @@ def scaling(workers: tuple[int, ...], compounds: tuple[int, ...], runs: int) -> 
     """Time against workers (compounds fixed at 400) and against compounds (workers fixed at ~100,000)."""
     out = {}
     for key, sizes, make in (
-        ("workers", workers, lambda n: bench_common.scale_workers("regional", n)),
-        ("compounds", compounds, lambda n: bench_common.scale_compounds("regional", n, 100_000)),
+        ("workers", workers, lambda n: common.scale_workers("regional", n)),
+        ("compounds", compounds, lambda n: common.scale_compounds("regional", n, 100_000)),
     ):
         points = []
         for size in sizes:
@@ -143,12 +149,12 @@ def scaling(workers: tuple[int, ...], compounds: tuple[int, ...], runs: int) -> 
 def naive(mode: Mode) -> dict[str, object]:
     """Agreement in distribution first (in this process), then speed in a fresh process (clean heap, like the worlds)."""
     world, workers, days, reps = mode.agreement
-    agree = bench_naive.agreement(world, workers, days, reps)
+    agree = naive_reference.agreement(world, workers, days, reps)
     print(f"  agreement over {reps} replications: {'agree' if agree['agree'] else 'DISAGREE'}", flush=True)
     world, workers, days, runs = mode.speed
-    cmd = [sys.executable, str(Path(__file__).with_name("bench_naive.py")), world, str(workers), str(days), str(runs)]
-    before = bench_common.load()
-    speed = bench_common.run_json(cmd) | {"load_before": before, "load_after": bench_common.load()}
+    cmd = [sys.executable, str(Path(__file__).with_name("naive.py")), world, str(workers), str(days), str(runs)]
+    before = common.load()
+    speed = common.run_json(cmd) | {"load_before": before, "load_after": common.load()}
     ext = f", ~{speed['extrapolated']['ratio']:.0f}x estimated at 100,000" if "extrapolated" in speed else ""
     print(f"  speed on {workers:,} workers x {days} days: {speed['ratio']:.0f}x{ext}", flush=True)
     return {"agreement": agree, "speed": speed}
@@ -246,12 +252,7 @@ def targets(r: dict) -> list[dict[str, object]]:
 
 
 def environment() -> dict[str, object]:
-    versions = {}
-    for pkg in ("simpy", "numpy", "scipy", "hydra-core", "hydra-joblib-launcher", "joblib", "matplotlib"):
-        try:
-            versions[pkg] = metadata.version(pkg)
-        except metadata.PackageNotFoundError:
-            versions[pkg] = None
+    versions = package_versions(("simpy", "numpy", "scipy", "hydra-core", "hydra-joblib-launcher", "joblib", "matplotlib"))
     cpu = next(
         (
             line.split(":", 1)[1].strip()
@@ -262,7 +263,7 @@ def environment() -> dict[str, object]:
     )
     dirty = subprocess.run(
         ["git", "status", "--porcelain", "--", "sim", "configs"],
-        cwd=bench_common.ROOT,
+        cwd=common.ROOT,
         capture_output=True,
         text=True,
         check=False,
@@ -272,6 +273,7 @@ def environment() -> dict[str, object]:
         "platform": platform.platform(),
         "cpu": cpu,
         "git_commit": git_commit(),
+        "sim_imported_from": str(Path(sim.__file__).resolve().parent),  # the package measured
         "sim_or_configs_modified": bool(dirty),  # True: measured on uncommitted model code
         "packages": versions,
     }
@@ -282,15 +284,27 @@ def main(argv: list[str] | None = None) -> dict:
     group = ap.add_mutually_exclusive_group()
     group.add_argument("--quick", action="store_true", help="smaller workloads and fewer runs (~1.5 min)")
     group.add_argument("--full", action="store_true", help="naive on 100,000 workers and 1,000 replications via joblib (~15 min)")
-    ap.add_argument("--out", type=Path, default=bench_common.RESULTS, help="output folder (default: results/)")
+    ap.add_argument(
+        "--out", type=Path, default=None, help="output folder (default: results/, or outputs/benchmark-quick/<date_time>/ with --quick)"
+    )
+    ap.add_argument(
+        "--overwrite-results", action="store_true", help="with --quick, allow --out results/: replace the reference numbers"
+    )
     args = ap.parse_args(argv)
     name = "quick" if args.quick else "full" if args.full else "default"
     mode = MODES[name]
-    args.out.mkdir(parents=True, exist_ok=True)
+    try:
+        args.out = output_folder(
+            args.out, quick=args.quick, root=common.ROOT, name="benchmark", overwrite_results=args.overwrite_results
+        )
+    except ResultsProtectedError as err:
+        print(f"benchmark: {err}", file=sys.stderr)
+        raise SystemExit(2) from err
+    print(f"output: {args.out}", flush=True)
     report: dict[str, object] = {
         "mode": name,
         "started": time.strftime("%Y-%m-%d %H:%M:%S"),
-        "load_start": bench_common.load(),
+        "load_start": common.load(),
         "environment": environment(),
         "limits": LIMITS,
         "settings": asdict(mode),
@@ -306,14 +320,14 @@ def main(argv: list[str] | None = None) -> dict:
     report["sweep"] = sweeps(mode)
     print("[5/5] profile", flush=True)
     report["profile"] = bench_report.profile(args.out / "benchmark_profile.txt", ["world=cambodia"])
-    report["load_end"] = bench_common.load()
+    report["load_end"] = common.load()
     report["seconds_total"] = time.perf_counter() - start
     report["targets"] = targets(report)
     bench_report.scaling_figure(args.out / "benchmark_scaling.png", report["scaling"], report["worlds"])
     sweep = report["sweep"]
     thousand = sweep["thousand"] if mode.thousand else None
     bench_report.sweep_figure(args.out / "benchmark_sweep.png", sweep["throughput"], thousand, sweep["parallel_capacity"])
-    (args.out / "benchmark.json").write_text(json.dumps(report, indent=2, default=float) + "\n")
+    atomic_write(args.out / "benchmark.json", json.dumps(report, indent=2, default=float) + "\n")
     print()
     print(bench_report.table(report))
     return report

@@ -16,7 +16,6 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-import bench_common  # noqa: F401  (puts this clone first on sys.path, for `import sim`)
 import matplotlib
 
 matplotlib.use("Agg")
@@ -26,13 +25,14 @@ from matplotlib.ticker import LogLocator, NullFormatter, ScalarFormatter
 
 from sim import compose
 from sim.model import run_replication
+from sim.runs.atomic import atomic_savefig, atomic_write
 
 
 def _module(filename: str) -> str:
-    """Group a profiled function by where it lives: a sim module, simpy, numpy, or the rest."""
-    path = Path(filename)
-    if path.parent.name == "sim":
-        return f"sim/{path.name}"
+    """Group a profiled function by where it lives: a sim module (``sim/core/workers.py``), simpy, numpy, or the rest."""
+    parts = Path(filename).parts
+    if "sim" in parts:
+        return "/".join(parts[len(parts) - 1 - parts[::-1].index("sim") :])
     for lib in ("simpy", "numpy"):
         if f"/{lib}/" in filename:
             return lib
@@ -69,7 +69,7 @@ def profile(path: Path, overrides: list[str], top: int = 30) -> dict[str, object
     for key, title in (("cumulative", "cumulative time"), ("tottime", "internal time")):
         buf.write(f"\n=== top {top} by {title} ===\n")
         pstats.Stats(prof, stream=buf).strip_dirs().sort_stats(key).print_stats(top)
-    path.write_text(buf.getvalue())
+    atomic_write(path, buf.getvalue())
     return {"overrides": overrides, "seconds_profiled": seconds, "tottime_by_module": modules, "top_tottime": rows[:12]}
 
 
@@ -119,7 +119,7 @@ def scaling_figure(path: Path, scaling: dict[str, dict], worlds: dict[str, dict]
         "scamsim: time per replication, crackdown_2025, 910 days (exponent < 1: a fixed cost per simulated day)", fontsize=10
     )
     fig.tight_layout()
-    fig.savefig(path, dpi=120)
+    atomic_savefig(fig, path, dpi=120)
     plt.close(fig)
 
 
@@ -160,7 +160,7 @@ def sweep_figure(path: Path, rows: list[dict], thousand: dict | None, capacity: 
     ax.legend(fontsize=8)
     ax.set_ylim(bottom=0)
     fig.tight_layout()
-    fig.savefig(path, dpi=120)
+    atomic_savefig(fig, path, dpi=120)
     plt.close(fig)
 
 

@@ -19,7 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-import bench_common
+import common
 
 
 def sweep(launcher: str, seeds: int, reps: int, n_jobs: int = 2, world: str = "cambodia") -> dict[str, object]:
@@ -40,9 +40,9 @@ def sweep(launcher: str, seeds: int, reps: int, n_jobs: int = 2, world: str = "c
     ]
     if launcher == "joblib":
         cmd.append(f"hydra.launcher.n_jobs={n_jobs}")
-    before = bench_common.load()
+    before = common.load()
     start = time.perf_counter()
-    proc = subprocess.run(cmd, cwd=bench_common.ROOT, env=bench_common.child_env(), capture_output=True, text=True, check=False)
+    proc = subprocess.run(cmd, cwd=common.ROOT, env=common.child_env(), capture_output=True, text=True, check=False)
     seconds = time.perf_counter() - start
     complete = _complete_jobs(tmp / "sweep")
     shutil.rmtree(tmp, ignore_errors=True)
@@ -59,7 +59,7 @@ def sweep(launcher: str, seeds: int, reps: int, n_jobs: int = 2, world: str = "c
         "seconds": seconds,
         "replications_per_minute": 60.0 * total / seconds if proc.returncode == 0 and complete == seeds else 0.0,
         "load_before": before,
-        "load_after": bench_common.load(),
+        "load_after": common.load(),
         "command": " ".join(cmd[1:]).replace(str(tmp), "<tmp>"),
     }
     if proc.returncode != 0 or complete != seeds:
@@ -109,7 +109,7 @@ def parallel_capacity() -> dict[str, float]:
 
     one = spin(1)[0]
     two = spin(2)
-    return {"one_s": one, "two_s": max(two), "effective_cores": 2.0 * one / max(two), "load": bench_common.load()["load1"]}
+    return {"one_s": one, "two_s": max(two), "effective_cores": 2.0 * one / max(two), "load": common.load()["load1"]}
 
 
 def thousand(n_jobs: int = 2, jobs: int = 10) -> dict[str, object]:

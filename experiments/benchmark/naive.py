@@ -46,16 +46,15 @@ import time
 from collections.abc import Generator
 from dataclasses import asdict, dataclass
 
-import bench_common
+import common
 import numpy as np
 import simpy
 
 from sim import compose
-from sim.enforcement import campaign_sites
-from sim.metrics import mean_ci
+from sim.analysis.metrics import mean_ci
+from sim.config.schema import ScamsimConfig
+from sim.core.workers import WORKING
 from sim.model import Model
-from sim.schema import ScamsimConfig
-from sim.workers import WORKING
 
 CAMPAIGN = "scenario.campaigns.july_2025"
 
@@ -89,7 +88,7 @@ def reduced_overrides(horizon: int) -> list[str]:
 
 def workload_config(world: str, workers: int, days: int) -> ScamsimConfig:
     """The reduced model on ``world`` scaled to ``workers`` workers and ``days`` days."""
-    return compose(bench_common.scale_workers(world, workers) + reduced_overrides(days))
+    return compose(common.scale_workers(world, workers) + reduced_overrides(days))
 
 
 @dataclass
@@ -142,7 +141,7 @@ class NaiveSim:
         world = model.world
         n = world.compounds.n
         camp = next(iter(cfg.scenario.campaigns.values()))
-        sites = set(campaign_sites(model, camp).tolist())
+        sites = set(model.raids.campaign_sites(camp).tolist())
         self.targets = [i for i in range(n) if int(world.compounds.site[i]) in sites]
         self.raid_rate = camp.peak_raid_rate * len(self.targets) / 100.0
         self.raid_start = float(cfg.intervention_day + camp.day)
@@ -275,7 +274,7 @@ def _time_model(cfg: ScamsimConfig, runs: int) -> tuple[dict[str, float], dict[s
     """Median and spread of wall and CPU time of ``runs`` model replications after a warm-up."""
     run_model(cfg, 0)  # warm-up: imports, caches
     model = [run_model(cfg, k) for k in range(1, runs + 1)]
-    return bench_common.spread([o.seconds for o in model]), bench_common.spread([o.cpu_seconds for o in model])
+    return common.spread([o.seconds for o in model]), common.spread([o.cpu_seconds for o in model])
 
 
 def speed(world: str, workers: int, days: int, model_runs: int, target: int = 100_000) -> dict[str, object]:
@@ -315,5 +314,5 @@ def speed(world: str, workers: int, days: int, model_runs: int, target: int = 10
     return out
 
 
-if __name__ == "__main__":  # the benchmark times the naive code in a fresh process: python bench_naive.py WORLD WORKERS DAYS RUNS
+if __name__ == "__main__":  # the benchmark times the naive code in a fresh process: python naive.py WORLD WORKERS DAYS RUNS
     print(json.dumps(speed(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]))))
