@@ -13,7 +13,7 @@ row, so an edited design row reruns its job (the old results are kept in
 (:mod:`sim.runs.lock`): a second run into it stops with one line and touches
 nothing.  Every other failure, Hydra's included, ends in one line on stderr
 too (:func:`entry`), and where a run folder exists ``status.json`` says
-``failed``.
+``failed``; ``--help`` is scamsim's own (:mod:`sim.docs.catalog`).
 
 Hydra's own record of a job (``.hydra/``) is written by this module, not by
 Hydra (``hydra.output_subdir: null``), and only once the job will really run:
@@ -197,13 +197,18 @@ def _plain_overrides(args: list[str]) -> list[str] | None:
 
 
 def entry() -> None:
-    """Console entry point: every error ends in one line on stderr.
+    """Console entry point: ``--help`` is scamsim's own, and every error ends in one line on stderr.
 
     Hydra is told to re-raise its errors (``HYDRA_FULL_ERROR``) so that they
     are reported here in one line, naming what went wrong; set
     ``HYDRA_FULL_ERROR=1`` yourself to get Hydra's full traceback instead.
     """
     args = sys.argv[1:]
+    if "--help" in args or "-h" in args:
+        from sim.docs.catalog import help_text
+
+        print(help_text())
+        return
     _check_flags(args)
     overrides = _plain_overrides(args)
     if overrides is not None:

@@ -21,6 +21,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -30,6 +31,7 @@ from omegaconf import OmegaConf
 
 import sim
 import sim.cli
+from sim.docs.catalog import scenarios, worlds
 from sim.docs.params_table import rows
 from sim.runs.lock import RunDirLock
 
@@ -353,3 +355,49 @@ def test_refused_multirun_leaves_the_sweep_roots_multirun_yaml_as_it_was(tmp_pat
 # ------------------------------------------------------------------ help and listing
 
 
+def test_help_lists_worlds_scenarios_sections_and_the_parameter_table():
+    started = time.perf_counter()
+    proc = cli("--help")
+    assert proc.returncode == 0, proc.stderr
+    out = proc.stdout
+    assert len(out.splitlines()) < 150  # not Hydra's 350-line dump
+    for world in worlds():
+        assert f"  {world.name} " in out
+    for scenario in scenarios():
+        assert f"  {scenario.name} " in out
+        assert " ".join(scenario.description.split()[:3]) in " ".join(out.split())
+    for section in ("operations", "raids", "decisions", "protection", "precision", "design"):
+        assert f"  {section} " in out
+    assert "docs/parameters.md" in out and "python -m sim.list" in out and "--hydra-help" in out
+    assert cli("-h").stdout == out
+    assert time.perf_counter() - started < TIMEOUT
+
+
+def test_hydra_help_is_still_available():
+    proc = cli("--hydra-help")
+    assert proc.returncode == 0, proc.stderr
+    assert "Hydra" in proc.stdout and "--multirun" in proc.stdout
+
+
+def test_sim_list_prints_scenarios_and_parameters_with_units_and_ranges(capsys):
+    import sim.list
+
+    assert sim.list.main([]) == 0
+    out = capsys.readouterr().out
+    for scenario in scenarios():
+        assert scenario.name in out
+    lines = {line.split()[0]: line for line in out.splitlines() if line.strip() and not line.startswith(" ")}
+    assert "probability" in lines["raids.warning_max"] and "[0, 1]" in lines["raids.warning_max"]
+    assert "days" in lines["horizon_days"] and "[31, 36,500]" in lines["horizon_days"]
+    assert "USD/worker/day" in lines["operations.revenue_per_worker_day"]
+    sim.list.main(["parameters", "raids."])
+    only = capsys.readouterr().out
+    assert "raids.warning_max" in only and "horizon_days" not in only
+
+
+def test_sim_list_runs_as_a_module():
+    proc = subprocess.run(
+        [sys.executable, "-m", "sim.list", "scenarios"], cwd=ROOT, env=_env(), capture_output=True, text=True, timeout=TIMEOUT
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "crackdown_2025" in proc.stdout and "July 2025" in proc.stdout
