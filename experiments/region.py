@@ -2,6 +2,7 @@
 
     python experiments/region.py            # Cambodia world, 8 replications per cell -> results/region.*
     python experiments/region.py --quick    # small world, 3 replications -> outputs/region-quick/
+    python experiments/region.py --render   # rewrite results/region.md from results/region.json
 
 For every cell of a grid over the labour supply (``labour.supply_scale``),
 the victim pool (``victims.pool_scale``) and bosses' liquidity
@@ -120,8 +121,43 @@ def render(cells: list[dict], meta: dict) -> str:
             f"{high['mean'] - low['mean']:+.3f} | {max(low['width'], high['width']):.3f} | "
             f"{'yes' if abs(high['mean'] - low['mean']) > max(low['width'], high['width']) else 'no'} |"
         )
+    lines += [
+        "",
+        "## Each lever's largest effect anywhere in the grid (the other two held fixed)",
+        "",
+        "| lever | where (other levers) | low -> high value | `final_frac_cf` | CI width (widest) | more than its CI width |",
+        "|---|---|---|---|---|---|",
+    ]
+    for lever, others, low, high in largest_effects(cells):
+        width = max(low["final_frac_cf"]["ci_high"] - low["final_frac_cf"]["ci_low"], high["final_frac_cf"]["ci_high"] - high["final_frac_cf"]["ci_low"])
+        diff = high["final_frac_cf"]["mean"] - low["final_frac_cf"]["mean"]
+        lines.append(
+            f"| `{lever}` | {others} | {low[lever]:g} -> {high[lever]:g} | "
+            f"{low['final_frac_cf']['mean']:.3f} -> {high['final_frac_cf']['mean']:.3f} | {width:.3f} | "
+            f"{'yes' if abs(diff) > width else 'no'} |"
+        )
     lines.append("")
     return "\n".join(lines)
+
+
+def largest_effects(cells: list[dict]) -> list[tuple[str, str, dict, dict]]:
+    """Per lever, the pair (lowest, highest value) with the largest |difference| of final_frac_cf, others fixed."""
+    levers = {"labour.supply_scale": SUPPLY, "victims.pool_scale": POOL, "operations.profit_retained": RETAINED}
+    out = []
+    for lever, values in levers.items():
+        rest = [k for k in levers if k != lever]
+        best: tuple[float, str, dict, dict] | None = None
+        for combo in itertools.product(*(levers[k] for k in rest)):
+            fixed = dict(zip(rest, combo, strict=True))
+            pick = [c for c in cells if all(c[k] == v for k, v in fixed.items())]
+            low = next(c for c in pick if c[lever] == values[0])
+            high = next(c for c in pick if c[lever] == values[-1])
+            diff = abs(high["final_frac_cf"]["mean"] - low["final_frac_cf"]["mean"])
+            if best is None or diff > best[0]:
+                best = (diff, ", ".join(f"{k.split('.')[1]}={v:g}" for k, v in fixed.items()), low, high)
+        assert best is not None
+        out.append((lever, best[1], best[2], best[3]))
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -129,7 +165,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="small world, 3 replications, output under outputs/")
     parser.add_argument("--out", type=Path, default=None, help="output folder (default results/, or outputs/region-quick/)")
     parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--render", action="store_true", help="only rewrite region.md from the region.json in --out")
     args = parser.parse_args(argv)
+    if args.render:
+        folder = args.out or ROOT / "results"
+        data = json.loads((folder / "region.json").read_text())
+        (folder / "region.md").write_text(render(data["cells"], data["meta"]))
+        print(f"rendered {folder / 'region.md'} from region.json")
+        return 0
     world, reps, seed = ("small", 3, 20250716) if args.quick else ("cambodia", 8, 20250716)
     out = args.out or (ROOT / "outputs" / "region-quick" if args.quick else ROOT / "results")
     out.mkdir(parents=True, exist_ok=True)
