@@ -39,7 +39,7 @@ from omegaconf import DictConfig, ListConfig, OmegaConf
 from omegaconf.errors import OmegaConfBaseException
 
 from sim.config.checks import to_config
-from sim.config.compose import compose_dictconfig, register_configs
+from sim.config.compose import register_configs
 from sim.config.design import apply_design
 from sim.config.errors import ConfigError
 from sim.config.paths import config_dir
@@ -189,13 +189,6 @@ def _record(outdir: Path, cfg: DictConfig) -> None:
     _write_atomic(record / "hydra.yaml", OmegaConf.to_yaml(OmegaConf.create({"hydra": OmegaConf.to_container(hydra_cfg)})))
 
 
-def _plain_overrides(args: list[str]) -> list[str] | None:
-    """The overrides of a single run, or None for flags, multiruns and Hydra's own keys only."""
-    if any(a.startswith("-") for a in args):
-        return None
-    return [a for a in args if not a.lstrip("+~").startswith(("hydra.", "hydra/"))]
-
-
 def entry() -> None:
     """Console entry point: ``--help`` is scamsim's own, and every error ends in one line on stderr.
 
@@ -210,15 +203,6 @@ def entry() -> None:
         print(help_text())
         return
     _check_flags(args)
-    overrides = _plain_overrides(args)
-    if overrides is not None:
-        try:
-            compose_dictconfig(overrides)
-        except ConfigError as err:
-            print(f"scamsim: {err}", file=sys.stderr)
-            sys.exit(2)
-        except Exception:  # reported below, the way Hydra's own errors are
-            pass
     user_full_error = os.environ.get("HYDRA_FULL_ERROR")
     os.environ["HYDRA_FULL_ERROR"] = "1"
     try:
@@ -267,8 +251,20 @@ def describe_error(err: BaseException, overrides: list[str]) -> str:
     return text
 
 
+#: Hydra's flags that take a value (the value is not an override).
+_VALUED_FLAGS = {"--config-path", "-cp", "--config-name", "-cn", "--config-dir", "-cd", "--cfg", "-c", "--package", "-p", "--info", "-i"}
+
+
 def _overrides(args: list[str]) -> list[str]:
-    return [a for a in args if not a.startswith("-")]
+    """The overrides on a command line, without flags, their values and Hydra's own keys."""
+    out, skip = [], False
+    for a in args:
+        if skip or a.startswith("-"):
+            skip = a in _VALUED_FLAGS
+            continue
+        if not a.lstrip("+~").startswith(("hydra.", "hydra/")):
+            out.append(a)
+    return out
 
 
 def _check_flags(args: list[str]) -> None:
