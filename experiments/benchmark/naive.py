@@ -20,7 +20,8 @@ Why each override (checked against sim/):
   softened or kept operating; every raided compound is sealed.
 * ``raids.warnings=false, flee_share_unwarned=0``: nobody is evacuated or
   flees; each worker present is arrested with ``arrest_prob_present``.
-* ``arrest_capacity_mean=1e9``: the per-raid cap never binds.
+* ``arrest_capacity_mean=1e5`` (the schema's upper bound): the per-raid cap, a
+  Poisson draw of that mean, never binds on compounds of a few thousand.
 * ``boss_present_prob=0``: no boss is arrested (an arrest would make his
   compounds lie low and possibly close: ``bosses.take_over``).
 * ``seal_days_mean=0``: ``bosses.recover`` moves a sealed compound to
@@ -35,6 +36,13 @@ Why each override (checked against sim/):
 * ``recruitment.pressure_slowdown=0``: pressure does not slow recruitment.
 * ``repatriation.enabled=false, border_closures=[]``: nobody is re-trafficked
   into the recruit pool and no recruit is blocked at a border.
+* ``labour.enabled=false, labour.recruit_cost_usd=0``: recruits come from
+  an unlimited pool and cost nothing, so neither a finite labour market nor
+  a boss's cash limits how fast vacancies fill.
+* ``victims.enabled=false, finance.upkeep_usd_per_day=0,
+  finance.loss_tolerance_days=3650``: revenue does not depend on a depleting
+  victim pool and no compound winds down for losses.
+* ``decisions.split=false``: sealed operations do not disperse into cells.
 """
 
 from __future__ import annotations
@@ -75,12 +83,18 @@ def reduced_overrides(horizon: int) -> list[str]:
         "decisions.equipment_usd_per_worker=0",
         "raids.warnings=false",
         "raids.flee_share_unwarned=0",
-        "raids.arrest_capacity_mean=1e9",
+        "raids.arrest_capacity_mean=1e5",
         "raids.seal_days_mean=0",
         "raids.equipment_seized_share=0",
         "raids.boss_present_prob=0",
         "recruitment.pressure_slowdown=0",
         "repatriation.enabled=false",
+        "labour.enabled=false",
+        "labour.recruit_cost_usd=0",
+        "victims.enabled=false",
+        "finance.upkeep_usd_per_day=0",
+        "finance.loss_tolerance_days=3650",
+        "decisions.split=false",
         "figure=false",
         "progress=false",
     ]
