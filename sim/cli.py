@@ -109,7 +109,7 @@ def _job(cfg: DictConfig, outdir: Path, multirun: bool) -> None:
         _fail(outdir, f"cannot write into {outdir}: {_os_error(err)}", chash, multirun, code=1)
         return
     try:
-        study = run(config, progress=config.progress and sys.stderr.isatty())
+        study = run(config, progress=config.progress)  # a bar on a terminal, else a line per batch
         write_outputs(study, outdir, figure=config.figure, chash=chash)
     except Exception as err:  # a failed run is data too: say so on disk
         error = f"{type(err).__name__}: {_one_line(str(err))}"
@@ -118,6 +118,8 @@ def _job(cfg: DictConfig, outdir: Path, multirun: bool) -> None:
         _fail(outdir, f"{'job' if multirun else 'run'} failed: {error}{where}", chash, multirun, code=1, status_error=error)
         return
     print(headline_table(study))
+    for warning in study.warnings:
+        print(f"scamsim: warning: {warning}", file=sys.stderr)
     short = precision_warning(precision_report(study))
     if short:
         print(f"scamsim: warning: {short}", file=sys.stderr)

@@ -19,6 +19,7 @@ import pytest
 from scipy import stats
 
 import sim
+from sim.config.columns import COLUMN_RANGES
 
 ROOT = Path(__file__).resolve().parents[1]
 REPS = 2
@@ -98,18 +99,21 @@ def test_status_json_complete(run):
     assert set(status["files"]) == set(CONTRACT) - {"status.json"}
 
 
-def test_timeseries_one_row_per_replication_day_site(run, config):
+def test_timeseries_one_row_per_replication_arm_day_site(run, config):
     run_dir, _ = run
     header, rows = read_csv(run_dir / "timeseries.csv")
-    for col in ("replication", "day", "site", "compounds_active", "workers", "revenue_usd"):
+    assert header[:3] == ["replication", "arm", "day"]
+    for col in ("site", "compounds_active", "workers", "revenue_usd"):
         assert col in header
     sites = list(config.world.sites)
-    assert len(rows) == REPS * config.horizon_days * len(sites)
-    keys = {(int(r["replication"]), int(r["day"]), r["site"]) for r in rows}
+    arms = 2  # the crackdown and its paired no-intervention arm
+    assert len(rows) == arms * REPS * config.horizon_days * len(sites)
+    keys = {(r["arm"], int(r["replication"]), int(r["day"]), r["site"]) for r in rows}
     assert len(keys) == len(rows)  # no duplicates, so together with the count: every combination once
-    assert {k[0] for k in keys} == set(range(REPS))
-    assert {k[1] for k in keys} == set(range(config.horizon_days))
-    assert {k[2] for k in keys} == set(sites)
+    assert {k[0] for k in keys} == {"scenario", "counterfactual"}
+    assert {k[1] for k in keys} == set(range(REPS))
+    assert {k[2] for k in keys} == set(range(config.horizon_days))
+    assert {k[3] for k in keys} == set(sites)
     for r in rows:
         assert float(r["revenue_usd"]) >= 0
         assert float(r["workers"]) >= 0
@@ -168,7 +172,8 @@ def test_baseline_revenue_recomputed_from_timeseries(run, config):
     t0 = config.intervention_day
     daily: dict[int, dict[int, float]] = defaultdict(lambda: defaultdict(float))
     for r in ts:
-        daily[int(r["replication"])][int(r["day"])] += float(r["revenue_usd"])
+        if r["arm"] == "scenario":  # not the paired counterfactual arm's rows, which follow
+            daily[int(r["replication"])][int(r["day"])] += float(r["revenue_usd"])
     _, summary = read_csv(run_dir / "summary.csv")
     for r in summary:
         k = int(r["replication"])
@@ -194,6 +199,7 @@ def test_summary_json_mean_and_ci_of_each_summary_column(run):
     header, rows = read_csv(run_dir / "summary.csv")
     columns = header[1:]
     assert set(meta["metrics"]) == set(columns)
+    assert meta["ci_method"] == "student_t_clipped"
     tcrit = stats.t.ppf(0.975, REPS - 1)
     for col in columns:
         values = np.array([num(r[col]) for r in rows])
@@ -206,8 +212,9 @@ def test_summary_json_mean_and_ci_of_each_summary_column(run):
         assert m["mean"] == pytest.approx(values.mean(), rel=1e-8, abs=1e-9), col
         if values.size >= 2:
             half = tcrit * values.std(ddof=1) / math.sqrt(values.size)
-            assert m["ci_low"] == pytest.approx(values.mean() - half, rel=1e-6, abs=1e-9), col
-            assert m["ci_high"] == pytest.approx(values.mean() + half, rel=1e-6, abs=1e-9), col
+            lo, hi = COLUMN_RANGES[col]  # Student t, clipped to the column's possible range
+            assert m["ci_low"] == pytest.approx(max(values.mean() - half, lo), rel=1e-6, abs=1e-9), col
+            assert m["ci_high"] == pytest.approx(min(values.mean() + half, hi), rel=1e-6, abs=1e-9), col
 
 
 def test_summary_json_git_commit_matches_checkout(run):

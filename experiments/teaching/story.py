@@ -139,7 +139,7 @@ def story(rows: list[dict[str, str]], t0: int, replication: int, lo: int, hi: in
 
 def site_table(run: Path, t0: int) -> list[str]:
     """Workers and revenue by site, mean over replications: before, trough window and end."""
-    rows = read_csv(run / "timeseries.csv")
+    rows = [r for r in read_csv(run / "timeseries.csv") if r.get("arm", "scenario") == "scenario"]  # not the counterfactual arm
     days = sorted({int(r["day"]) for r in rows})
     end = days[-1]
     windows = {

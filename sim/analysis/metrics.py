@@ -12,17 +12,23 @@ import math
 
 import numpy as np
 
+from sim.analysis.counterfactual import CF_COLUMNS, counterfactual_metrics
+from sim.analysis.stats import column_ci, mean_ci, rolling7
+from sim.analysis.windows import raid_outcomes, window_counts
 from sim.config.columns import SUMMARY_COLUMNS
 from sim.config.schema import ScamsimConfig
 from sim.core.events import PEOPLE_COUNTS, EventKind
 from sim.model import ReplicationResult
 
-__all__ = ["HEADLINE", "SUMMARY_COLUMNS", "mean_ci", "rolling7", "summarise"]
+__all__ = ["HEADLINE", "SUMMARY_COLUMNS", "column_ci", "host_sites", "mean_ci", "rolling7", "summarise"]
 
-#: The metrics the terminal table shows.
+#: The metrics the terminal table shows: first the effect against the counterfactual arm, then the rest.
 HEADLINE = (
+    *CF_COLUMNS,
     "raids",
+    "raids_30d",
     "arrests_workers",
+    "arrests_30d",
     "low_level_share",
     "nationalities_arrested",
     "trough_frac",
@@ -36,16 +42,13 @@ HEADLINE = (
 RECOVERY_LEVEL = 0.9
 
 
-def rolling7(x: np.ndarray) -> np.ndarray:
-    """Trailing 7-day mean (shorter windows at the start)."""
-    c = np.cumsum(np.insert(x, 0, 0.0))
-    idx = np.arange(1, x.size + 1)
-    lo = np.maximum(idx - 7, 0)
-    return (c[idx] - c[lo]) / (idx - lo)
+def summarise(result: ReplicationResult, config: ScamsimConfig, cf: ReplicationResult | None = None) -> dict[str, float]:
+    """One summary row; ``recovery_days`` is NaN when revenue never recovers.
 
-
-def summarise(result: ReplicationResult, config: ScamsimConfig) -> dict[str, float]:
-    """One summary row; ``recovery_days`` is NaN when revenue never recovers."""
+    ``cf`` is the paired counterfactual arm (same seed and replication, no
+    intervention); without it the ``*_cf`` columns and ``displacement_ratio``
+    are NaN.
+    """
     t0 = config.intervention_day
     revenue = result.revenue
     baseline = float(revenue[t0 - 30 : t0].mean())
@@ -60,7 +63,7 @@ def summarise(result: ReplicationResult, config: ScamsimConfig) -> dict[str, flo
         recovery = float(trough + recovered[0])
     else:
         recovery = math.nan
-    host = _host_sites(result, config)
+    host = host_sites(result, config)
     host_rev = result.series["revenue_usd"][:, host].sum(axis=1)
     host_base = host_rev[t0 - 30 : t0].mean()
     counts = _event_counts(result)
@@ -90,6 +93,9 @@ def summarise(result: ReplicationResult, config: ScamsimConfig) -> dict[str, flo
         "repatriated": _ledger_total(result, "repatriated"),
         "went_home": _ledger_total(result, "fled_went_home"),
         "retrafficked": counts[EventKind.RETRAFFICKED],
+        **counterfactual_metrics(result, cf, config, host),
+        **window_counts(result, config),
+        **raid_outcomes(result),
     }
 
 
@@ -105,7 +111,7 @@ def _ledger_total(result: ReplicationResult, reason: str) -> int:
     return sum(entry.workers for entry in result.ledger if entry.reason == reason)
 
 
-def _host_sites(result: ReplicationResult, config: ScamsimConfig) -> np.ndarray:
+def host_sites(result: ReplicationResult, config: ScamsimConfig) -> np.ndarray:
     """Sites in the countries the scenario's campaigns target (all sites if none)."""
     countries = {camp.country for camp in config.scenario.campaigns.values()} or {"Cambodia"}
     mask = np.array([config.world.sites[s].country in countries for s in result.site_names])
@@ -113,21 +119,5 @@ def _host_sites(result: ReplicationResult, config: ScamsimConfig) -> np.ndarray:
 
 
 def _relocations_abroad(result: ReplicationResult, config: ScamsimConfig) -> int:
-    host = set(_host_sites(result, config).tolist())
+    host = set(host_sites(result, config).tolist())
     return sum(1 for e in result.events if e.kind is EventKind.RELOCATION and e.site not in host)
-
-
-def mean_ci(values: np.ndarray, level: float = 0.95) -> tuple[float, float, float, int]:
-    """Mean and Student-t confidence interval, ignoring NaNs; returns (mean, lo, hi, n)."""
-    from scipy.special import stdtrit  # light import; scipy.stats costs ~1 s
-
-    x = np.asarray(values, float)
-    x = x[~np.isnan(x)]
-    n = x.size
-    if n == 0:
-        return math.nan, math.nan, math.nan, 0
-    mean = float(x.mean())
-    if n == 1:
-        return mean, math.nan, math.nan, 1
-    half = float(stdtrit(n - 1, 0.5 + level / 2) * x.std(ddof=1) / math.sqrt(n))
-    return mean, mean - half, mean + half, n

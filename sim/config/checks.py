@@ -57,6 +57,21 @@ def validate(config: ScamsimConfig) -> None:
     _check_replications(config)
     _check_world(config)
     _check_scenario(config)
+    _check_output(config)
+
+
+OUTPUT_FORMATS = ("csv", "parquet")
+
+
+def _check_output(config: ScamsimConfig) -> None:
+    fmt = config.output.format
+    if fmt not in OUTPUT_FORMATS:
+        raise ConfigError("output.format", fmt, f"one of {', '.join(OUTPUT_FORMATS)}")
+    if fmt == "parquet":
+        import importlib.util
+
+        if importlib.util.find_spec("pyarrow") is None:
+            raise ConfigError("output.format", fmt, 'needs pyarrow: pip install "scamsim[parquet]"')
 
 
 def _check_ranges(node: Any, prefix: str) -> None:

@@ -14,6 +14,12 @@ SUMMARY_COLUMNS = (
     "final_frac",
     "revenue_lost_days",
     "host_final_frac",
+    "final_frac_cf",
+    "frac_cf_1y",
+    "recovery_days_cf",
+    "revenue_lost_days_cf",
+    "host_final_frac_cf",
+    "displacement_ratio",
     "raids",
     "raids_deflected",
     "warned_share",
@@ -30,4 +36,36 @@ SUMMARY_COLUMNS = (
     "repatriated",
     "went_home",
     "retrafficked",
+    "raids_21d",
+    "arrests_21d",
+    "raided_sites_21d",
+    "raids_30d",
+    "arrests_30d",
+    "sealed_180d",
+    "arrests_180d",
+    "raided_kept_operating",
+    "raided_resumed",
+    "raided_relocated",
+    "raided_split",
+    "raided_closed",
 )
+
+INF = float("inf")
+#: Shares: a number in [0, 1].
+SHARES = frozenset(
+    {
+        "warned_share",
+        "low_level_share",
+        "raided_kept_operating",
+        "raided_resumed",
+        "raided_relocated",
+        "raided_split",
+        "raided_closed",
+    }
+)
+#: Columns that may be negative (none today: revenue levels, ratios, days and counts are all >= 0).
+SIGNED: frozenset[str] = frozenset()
+#: The possible range of every summary column; confidence intervals are clipped to it.
+COLUMN_RANGES: dict[str, tuple[float, float]] = {
+    c: (0.0, 1.0) if c in SHARES else (-INF, INF) if c in SIGNED else (0.0, INF) for c in SUMMARY_COLUMNS
+}

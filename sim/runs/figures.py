@@ -15,8 +15,8 @@ from sim.mechanisms.raids import intensity
 
 
 def revenue_by_site(study: StudyResult, path: Path) -> None:
-    """Mean daily revenue by site (7-day mean), total with its 95% band, intervention marked."""
-    from sim.analysis.metrics import rolling7
+    """Mean daily revenue by site (7-day mean), total with its 95% band (and the counterfactual arm's), intervention marked."""
+    from sim.analysis.stats import band, rolling7
 
     cfg = study.config
     t0 = cfg.intervention_day
@@ -24,11 +24,15 @@ def revenue_by_site(study: StudyResult, path: Path) -> None:
     days = np.arange(per_site.shape[1]) - t0
     fig, (ax_total, ax_sites) = plt.subplots(2, 1, figsize=(10, 8), sharex=True)
     total = np.stack([rolling7(x) for x in per_site.sum(axis=2)]) / 1e6
-    mean = total.mean(axis=0)
     n = total.shape[0]
-    half = 1.96 * total.std(axis=0, ddof=1) / np.sqrt(n) if n > 1 else np.zeros_like(mean)
+    mean, lo, hi = band(total)  # the same interval as summary.json: Student t, clipped at 0
     ax_total.plot(days, mean, color="black", label="network total (mean)")
-    ax_total.fill_between(days, mean - half, mean + half, color="grey", alpha=0.3, label="95% CI of the mean")
+    ax_total.fill_between(days, lo, hi, color="grey", alpha=0.3, label="95% CI of the mean (Student t)")
+    if study.counterfactual:
+        cf = np.stack([rolling7(r.revenue) for r in study.counterfactual]) / 1e6
+        cf_mean, cf_lo, cf_hi = band(cf)
+        ax_total.plot(days, cf_mean, color="tab:blue", linestyle=":", label="counterfactual: no intervention (mean)")
+        ax_total.fill_between(days, cf_lo, cf_hi, color="tab:blue", alpha=0.15)
     ax_total.set_ylabel("revenue, USD million/day")
     ax_total.set_title(f"{cfg.scenario.name} on world={cfg.world.name}: {n} replications, seed {cfg.seed}")
     for s, name in enumerate(study.site_names):

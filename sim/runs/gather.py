@@ -13,7 +13,6 @@ every multirun by :class:`GatherCallback`, or by hand on any sweep directory::
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import math
 import sys
@@ -24,8 +23,9 @@ import numpy as np
 from hydra.experimental.callback import Callback
 from omegaconf import DictConfig, OmegaConf
 
-from sim.analysis.metrics import SUMMARY_COLUMNS, mean_ci
+from sim.analysis.metrics import SUMMARY_COLUMNS, column_ci
 from sim.runs.atomic import write_csv, write_json
+from sim.runs.gather_series import design_params, gather_timeseries, summary_rows
 
 
 def _job_dirs(sweep_dir: Path) -> list[Path]:
@@ -48,11 +48,16 @@ def _status(job: Path) -> dict[str, Any]:
         return {"status": "incomplete", "error": "no status.json: the job did not finish"}
 
 
-def gather(sweep_dir: str | Path) -> dict[str, Any]:
-    """Write ``gathered.csv``, ``points.csv`` and ``gather.json`` at the sweep root."""
+def gather(sweep_dir: str | Path, timeseries: bool = False) -> dict[str, Any]:
+    """Write ``gathered.csv``, ``points.csv`` and ``gather.json`` at the sweep root.
+
+    Parameter columns are the jobs' overrides and, for design sweeps, the keys
+    of the design row each job ran.  With ``timeseries`` the jobs' time series
+    are stacked into ``timeseries_gathered.csv`` too (:mod:`sim.runs.gather_series`).
+    """
     sweep_dir = Path(sweep_dir)
     jobs = _job_dirs(sweep_dir)
-    params = [_overrides(j) for j in jobs]
+    params = [{**_overrides(j), **design_params(j)} for j in jobs]
     keys = sorted({k for p in params for k in p})
     rows: list[dict[str, Any]] = []
     points: list[dict[str, Any]] = []
@@ -63,16 +68,14 @@ def gather(sweep_dir: str | Path) -> dict[str, Any]:
         counts[state if state in counts else "incomplete"] += 1
         base = {"job": job.name, **{k: par.get(k, "") for k in keys}, "status": state, "error": status.get("error", "")}
         point = dict(base)
-        summary = job / "summary.csv"
-        if state == "complete" and summary.is_file():
-            with summary.open() as fh:
-                reps = list(csv.DictReader(fh))
+        reps = summary_rows(job) if state == "complete" else None
+        if reps is not None:
             for rep in reps:
                 rows.append({**base, **rep})
             point["n_replications"] = len(reps)
             for col in SUMMARY_COLUMNS:
                 values = np.array([float(r[col]) if r.get(col) not in (None, "") else math.nan for r in reps])
-                mean, lo, hi, n = mean_ci(values)
+                mean, lo, hi, n = column_ci(values, col)
                 point.update({col: mean, f"{col}_ci_low": lo, f"{col}_ci_high": hi, f"{col}_n": n})
         else:
             rows.append(dict(base))
@@ -83,6 +86,10 @@ def gather(sweep_dir: str | Path) -> dict[str, Any]:
     stat_cols = [f"{c}{s}" for c in SUMMARY_COLUMNS for s in ("", "_ci_low", "_ci_high", "_n")]
     write_csv(sweep_dir / "points.csv", points, [*head, "n_replications", *stat_cols])
     report = {"sweep_dir": str(sweep_dir), "jobs": len(jobs), **counts, "parameters": keys}
+    if timeseries:
+        states = [_status(j).get("status", "incomplete") for j in jobs]
+        path = gather_timeseries(sweep_dir, list(zip(jobs, params, states, strict=True)), keys)
+        report["timeseries"] = path.name if path is not None else None
     write_json(sweep_dir / "gather.json", report)
     return report
 
@@ -98,7 +105,8 @@ class GatherCallback(Callback):
     """Hydra callback: gather the sweep when a multirun ends; exit 3 if any job failed."""
 
     def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
-        report = gather(config.hydra.sweep.dir)
+        output = config.get("output")
+        report = gather(config.hydra.sweep.dir, timeseries=bool(output is not None and output.get("gather_timeseries", False)))
         print(describe(report))
         if report["failed"] or report["incomplete"]:
             print(f"scamsim: {report['failed'] + report['incomplete']} job(s) did not complete", file=sys.stderr)
@@ -108,11 +116,12 @@ class GatherCallback(Callback):
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m sim.runs.gather", description=__doc__.split("\n\n")[0])
     parser.add_argument("sweep_dir", type=Path, help="a Hydra multirun directory (complete or partial)")
+    parser.add_argument("--timeseries", action="store_true", help="also stack the jobs' time series into timeseries_gathered.csv")
     args = parser.parse_args(argv)
     if not args.sweep_dir.is_dir():
         print(f"scamsim: {args.sweep_dir} is not a directory", file=sys.stderr)
         return 2
-    report = gather(args.sweep_dir)
+    report = gather(args.sweep_dir, timeseries=args.timeseries)
     print(describe(report))
     return 0 if not (report["failed"] or report["incomplete"]) else 3
 

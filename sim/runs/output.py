@@ -14,14 +14,23 @@ import math
 import os
 from pathlib import Path
 
+from sim.analysis.counterfactual import CF_COLUMNS
 from sim.analysis.metrics import HEADLINE, SUMMARY_COLUMNS
 from sim.analysis.results import StudyResult
-from sim.runs.atomic import atomic_write, csv_text, write_json
+from sim.analysis.stats import CI_METHOD
+from sim.runs.atomic import write_json
 from sim.runs.integrity import NonFiniteResults, check_finite, precision_report
 from sim.runs.lock import LOCK_NAME
 from sim.runs.provenance import config_hash, git_commit, provenance, version
+from sim.runs.tables import write_table
 
 FILES = ("timeseries.csv", "events.csv", "summary.csv", "summary.json", "revenue_by_site.png")
+#: The tables of the output contract, written as ``<name>.csv`` or ``<name>.parquet`` (``output.format``).
+TABLES = ("timeseries", "events", "summary")
+CI_DESCRIPTION = (
+    "95% Student-t interval of the mean over replications, clipped to each metric's possible range "
+    "(shares in [0, 1]; counts, days, levels and ratios >= 0)"
+)
 #: Floats in the output contract's CSV files: 10 significant digits (the golden tests pin the bytes).
 FLOAT_FORMAT = ".10g"
 
@@ -98,6 +107,10 @@ def summary_json(study: StudyResult) -> dict:
         **provenance(packages=False),  # version, git_commit, python
         "wall_time_s": round(study.wall_time, 3),
         "confidence_level": 0.95,
+        "ci_method": CI_METHOD,
+        "ci_description": CI_DESCRIPTION,
+        "counterfactual": study.counterfactual is not None,
+        "warnings": study.warnings,
         **({"precision": report} if (report := precision_report(study)) is not None else {}),  # replications=auto
         "metrics": {
             k: {kk: (None if isinstance(vv, float) and math.isnan(vv) else vv) for kk, vv in v.items()}
@@ -117,12 +130,10 @@ def write_outputs(study: StudyResult, outdir: Path, figure: bool = True, chash: 
     outdir.mkdir(parents=True, exist_ok=True)
     if guard(outdir, chash):
         raise OutputExistsError(f"{outdir} already holds these results")
-    atomic_write(outdir / "timeseries.csv", csv_text(study.timeseries, float_format=FLOAT_FORMAT))
-    atomic_write(outdir / "events.csv", csv_text(study.events, float_format=FLOAT_FORMAT))
-    atomic_write(outdir / "summary.csv", csv_text(study.summary, float_format=FLOAT_FORMAT))
+    fmt = study.config.output.format
+    written = [write_table(outdir, name, getattr(study, name), fmt) for name in TABLES]
     meta = summary_json(study)
-    write_json(outdir / "summary.json", meta)
-    written = [outdir / f for f in FILES[:4]]
+    written.append(write_json(outdir / "summary.json", meta))
     if figure:
         from sim.runs.figures import revenue_by_site
 
@@ -133,26 +144,37 @@ def write_outputs(study: StudyResult, outdir: Path, figure: bool = True, chash: 
     return written
 
 
+def fmt_number(x: float) -> str:
+    """The terminal table's one number format: 4 significant digits, never in exponent form."""
+    if math.isnan(x):
+        return "n/a"
+    if x != 0 and abs(x) >= 1000:
+        return f"{x:,.0f}"
+    return f"{x:.4g}" if abs(x) >= 1e-4 or x == 0 else f"{x:.2e}"
+
+
 def headline_table(study: StudyResult) -> str:
-    """The short terminal table: mean and 95% CI of the headline metrics."""
+    """The short terminal table: mean and 95% CI of the headline metrics, effects against the counterfactual first."""
     cfg = study.config
+    reps = len(study.replications)
     lines = [
         f"scamsim {version()}  scenario={cfg.scenario.name}  world={cfg.world.name}  seed={cfg.seed}  "
-        f"replications={len(study.replications)}  ({study.wall_time:.1f} s)",
+        f"replications={reps}  ({study.wall_time:.1f} s)",
         f"{'metric':<24}{'mean':>12}   95% CI",
     ]
     for key in HEADLINE:
         s = study.stats[key]
         if s["n"] == 0:
-            lines.append(f"{key:<24}{'never':>12}   (in all replications)")
+            if key.startswith("recovery_days") and (key not in CF_COLUMNS or study.counterfactual is not None):
+                lines.append(f"{key:<24}{'never':>12}   (in all replications)")
+            elif key in CF_COLUMNS and study.counterfactual is None:
+                lines.append(f"{key:<24}{'n/a':>12}   (no counterfactual arm)")
+            else:
+                lines.append(f"{key:<24}{'n/a':>12}   (nothing to measure in any replication)")
             continue
-        ci = "" if math.isnan(s["ci_low"]) else f"[{s['ci_low']:.3g}, {s['ci_high']:.3g}]"
-        note = (
-            f"  ({s['n']} of {len(study.replications)} recovered)"
-            if key == "recovery_days" and s["n"] < len(study.replications)
-            else ""
-        )
-        lines.append(f"{key:<24}{s['mean']:>12.4g}   {ci}{note}")
+        ci = "" if math.isnan(s["ci_low"]) else f"[{fmt_number(s['ci_low'])}, {fmt_number(s['ci_high'])}]"
+        note = f"  ({s['n']} of {reps} recovered)" if key.startswith("recovery_days") and s["n"] < reps else ""
+        lines.append(f"{key:<24}{fmt_number(s['mean']):>12}   {ci}{note}")
     return "\n".join(lines)
 
 
@@ -162,6 +184,7 @@ __all__ = [
     "NonFiniteResults",
     "OutputExistsError",
     "config_hash",
+    "fmt_number",
     "git_commit",
     "guard",
     "headline_table",

@@ -12,15 +12,46 @@ Nothing here touches the file system; :mod:`sim.runs.output` writes files.
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass, field
 
 import numpy as np
 
+from sim.analysis.counterfactual import counterfactual_config, has_interventions
 from sim.analysis.metrics import mean_ci, summarise
 from sim.analysis.results import StudyResult
 from sim.config.schema import ScamsimConfig
 from sim.model import ReplicationResult, run_replication
+from sim.runs.progress import Progress
 
-__all__ = ["StudyResult", "half_width", "run"]
+__all__ = ["StudyResult", "half_width", "run", "runs_counterfactual"]
+
+
+def runs_counterfactual(config: ScamsimConfig) -> bool:
+    """Whether each replication also runs the paired no-intervention arm (``counterfactual`` and any intervention)."""
+    return bool(config.counterfactual) and has_interventions(config.scenario)
+
+
+@dataclass
+class _Runs:
+    config: ScamsimConfig
+    cf_config: ScamsimConfig | None
+    audit: bool
+    progress: Progress
+    results: list[ReplicationResult] = field(default_factory=list)
+    cf: list[ReplicationResult] = field(default_factory=list)
+    summaries: list[dict[str, float]] = field(default_factory=list)
+
+    def batch(self, indices: range) -> None:
+        for k in indices:
+            result = run_replication(self.config, k, audit=self.audit)
+            cf = run_replication(self.cf_config, k, audit=self.audit) if self.cf_config is not None else None
+            self.results.append(result)
+            if cf is not None:
+                self.cf.append(cf)
+            self.summaries.append(summarise(result, self.config, cf))
+            self.progress.step()
+            if self.config.replications != "auto":
+                self.progress.maybe_line()
 
 
 def run(
@@ -29,6 +60,7 @@ def run(
     first_replication: int = 0,
     progress: bool = False,
     audit: bool = False,
+    counterfactual: bool | None = None,
 ) -> StudyResult:
     """Run replications ``first_replication ..`` of a validated config.
 
@@ -36,26 +68,31 @@ def run(
     replication k is the same whether run alone, in a batch or in another
     process.  With ``replications="auto"`` batches are added until the 95% CI
     half-width of ``precision.metric`` is within ``precision.half_width``.
+    When the scenario has any intervention and ``config.counterfactual`` is
+    true, each replication k is paired with replication k of the same config
+    without interventions (:func:`sim.analysis.counterfactual.counterfactual_config`).
+    ``counterfactual=True`` forces the arm (even for a scenario without
+    interventions, a self-comparison), ``False`` turns it off, ``None`` follows
+    the config.  ``progress`` reports on stderr: a bar on a terminal, else a
+    line per batch.
     """
     n = config.replications if replications is None else replications
     start = time.perf_counter()
-    if n == "auto":
-        results, summaries = _run_until_precise(config, first_replication, progress, audit)
-    else:
-        results, summaries = _run_batch(config, range(first_replication, first_replication + n), progress, audit)
-    return StudyResult(config, results, summaries, time.perf_counter() - start)
-
-
-def _run_batch(
-    config: ScamsimConfig, indices: range, progress: bool, audit: bool
-) -> tuple[list[ReplicationResult], list[dict[str, float]]]:
-    it = indices
-    if progress:
-        from tqdm import tqdm
-
-        it = tqdm(indices, desc=f"{config.scenario.name}/{config.world.name}", unit="rep", leave=False)
-    results = [run_replication(config, k, audit=audit) for k in it]
-    return results, [summarise(r, config) for r in results]
+    with_cf = runs_counterfactual(config) if counterfactual is None else counterfactual
+    cf_config = counterfactual_config(config) if with_cf else None
+    label = f"{config.scenario.name}/{config.world.name}"
+    total = config.precision.max_replications if n == "auto" else int(n)
+    runs = _Runs(config, cf_config, audit, Progress(label, total, enabled=progress))
+    try:
+        if n == "auto":
+            _run_until_precise(runs, first_replication)
+        else:
+            runs.batch(range(first_replication, first_replication + int(n)))
+    finally:
+        runs.progress.close()
+    return StudyResult(
+        config, runs.results, runs.summaries, time.perf_counter() - start, counterfactual=runs.cf if cf_config else None
+    )
 
 
 def half_width(values: np.ndarray) -> float:
@@ -63,18 +100,16 @@ def half_width(values: np.ndarray) -> float:
     return (hi - lo) / 2 if n > 1 else float("inf")
 
 
-def _run_until_precise(
-    config: ScamsimConfig, first: int, progress: bool, audit: bool
-) -> tuple[list[ReplicationResult], list[dict[str, float]]]:
-    prec = config.precision
-    results, summaries = _run_batch(config, range(first, first + prec.min_replications), progress, audit)
-    while len(results) < prec.max_replications:
-        values = np.array([s[prec.metric] for s in summaries], float)
+def _run_until_precise(runs: _Runs, first: int) -> None:
+    prec = runs.config.precision
+    runs.batch(range(first, first + prec.min_replications))
+    while True:
+        values = np.array([s[prec.metric] for s in runs.summaries], float)
         target = prec.half_width * (abs(np.nanmean(values)) if prec.relative else 1.0)
-        if half_width(values) <= target:
+        width = half_width(values)
+        runs.progress.precision(prec.metric, width, target)
+        runs.progress.batch_done()
+        if width <= target or len(runs.results) >= prec.max_replications:
             break
-        k = first + len(results)
-        more, more_s = _run_batch(config, range(k, min(k + prec.batch, first + prec.max_replications)), progress, audit)
-        results += more
-        summaries += more_s
-    return results, summaries
+        k = first + len(runs.results)
+        runs.batch(range(k, min(k + prec.batch, first + prec.max_replications)))

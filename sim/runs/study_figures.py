@@ -19,6 +19,7 @@ import numpy as np
 from sim.analysis.metrics import mean_ci, rolling7
 from sim.analysis.observed import AP_NATIONALITIES, AP_TOTAL, CAMPAIGN_ARRESTS, MIN_NATIONALITIES, SENIOR_SHARE
 from sim.analysis.results import StudyResult
+from sim.analysis.stats import t_quantile
 from sim.runs.atomic import atomic_savefig
 
 
@@ -29,8 +30,10 @@ def _save(fig: plt.Figure, path: Path) -> None:
 
 
 def _band(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Mean over replications and the half-width of its 95% CI: Student t, as in summary.json (not 1.96)."""
     mean = x.mean(axis=0)
-    half = 1.96 * x.std(axis=0, ddof=1) / np.sqrt(x.shape[0]) if x.shape[0] > 1 else np.zeros_like(mean)
+    n = x.shape[0]
+    half = t_quantile(n) * x.std(axis=0, ddof=1) / np.sqrt(n) if n > 1 else np.zeros_like(mean)
     return mean, half
 
 
