@@ -31,7 +31,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--accept", type=float, default=None, help="share of draws kept (default: the study's)")
     parser.add_argument("--seed", type=int, default=None, help="seed of the draws and the runs (default: the study's)")
     parser.add_argument(
-        "--out", type=Path, default=None, help="output folder (default: results/, or outputs/calibrate-quick/<date_time>/ with --quick)"
+        "--out",
+        type=Path,
+        default=None,
+        help="output folder (default: results/, or outputs/calibrate-quick/<date_time>/ with --quick)",
     )
     parser.add_argument(
         "--overwrite-results", action="store_true", help="with --quick, allow --out results/: replace the reference results"

@@ -95,7 +95,8 @@ def render(cells: list[dict], meta: dict) -> str:
                 c = next(
                     x
                     for x in cells
-                    if (x["labour.supply_scale"], x["victims.pool_scale"], x["operations.profit_retained"]) == (supply, pool, retained)
+                    if (x["labour.supply_scale"], x["victims.pool_scale"], x["operations.profit_retained"])
+                    == (supply, pool, retained)
                 )
                 y = c["frac_cf_1y"]
                 row.append(f"{y['mean']:.2f} [{y['ci_low']:.2f}, {y['ci_high']:.2f}] {c['class']}")
@@ -129,7 +130,10 @@ def render(cells: list[dict], meta: dict) -> str:
         "|---|---|---|---|---|---|",
     ]
     for lever, others, low, high in largest_effects(cells):
-        width = max(low["final_frac_cf"]["ci_high"] - low["final_frac_cf"]["ci_low"], high["final_frac_cf"]["ci_high"] - high["final_frac_cf"]["ci_low"])
+        width = max(
+            low["final_frac_cf"]["ci_high"] - low["final_frac_cf"]["ci_low"],
+            high["final_frac_cf"]["ci_high"] - high["final_frac_cf"]["ci_low"],
+        )
         diff = high["final_frac_cf"]["mean"] - low["final_frac_cf"]["mean"]
         lines.append(
             f"| `{lever}` | {others} | {low[lever]:g} -> {high[lever]:g} | "
@@ -195,7 +199,11 @@ def main(argv: list[str] | None = None) -> int:
     levers = [
         ("labour.supply_scale", summary(find(SUPPLY[0], p0, r0), SUPPLY[0]), summary(find(SUPPLY[-1], p0, r0), SUPPLY[-1])),
         ("victims.pool_scale", summary(find(s0, POOL[0], r0), POOL[0]), summary(find(s0, POOL[-1], r0), POOL[-1])),
-        ("operations.profit_retained", summary(find(s0, p0, RETAINED[0]), RETAINED[0]), summary(find(s0, p0, RETAINED[-1]), RETAINED[-1])),
+        (
+            "operations.profit_retained",
+            summary(find(s0, p0, RETAINED[0]), RETAINED[0]),
+            summary(find(s0, p0, RETAINED[-1]), RETAINED[-1]),
+        ),
     ]
     meta = {
         "world": world,
@@ -233,7 +241,8 @@ def figure(cells: list[dict], path: Path) -> None:
                     next(
                         c["frac_cf_1y"]["mean"]
                         for c in cells
-                        if (c["labour.supply_scale"], c["victims.pool_scale"], c["operations.profit_retained"]) == (s, p, retained)
+                        if (c["labour.supply_scale"], c["victims.pool_scale"], c["operations.profit_retained"])
+                        == (s, p, retained)
                     )
                     for p in POOL
                 ]

@@ -35,7 +35,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="small world, few replications (minutes -> seconds)")
     parser.add_argument("--only", choices=sorted(STUDIES), action="append", help="run only these studies")
     parser.add_argument(
-        "--out", type=Path, default=None, help="output folder (default: results/, or outputs/reproduce-quick/<date_time>/ with --quick)"
+        "--out",
+        type=Path,
+        default=None,
+        help="output folder (default: results/, or outputs/reproduce-quick/<date_time>/ with --quick)",
     )
     parser.add_argument(
         "--overwrite-results", action="store_true", help="with --quick, allow --out results/: replace the reference results"
@@ -52,7 +55,9 @@ def main(argv: list[str] | None = None) -> int:
         start = time.perf_counter()
         study = load_study(name, args.quick)
         files = STUDIES[name](study, out, args.jobs)
-        print(f"{name}: {len(files)} files in {time.perf_counter() - start:.1f} s: {', '.join(f.name for f in files)}", flush=True)
+        print(
+            f"{name}: {len(files)} files in {time.perf_counter() - start:.1f} s: {', '.join(f.name for f in files)}", flush=True
+        )
     return 0
 
 

@@ -37,12 +37,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--launcher", default="joblib", help="basic, joblib, slurm, submitit_local, ray_local")
     parser.add_argument("--jobs", type=int, default=2, help="parallel jobs of the joblib launcher")
     parser.add_argument(
-        "--out", type=Path, default=None, help="output folder (default: results/, or outputs/sensitivity-quick/<date_time>/ with --quick)"
+        "--out",
+        type=Path,
+        default=None,
+        help="output folder (default: results/, or outputs/sensitivity-quick/<date_time>/ with --quick)",
     )
     parser.add_argument(
         "--overwrite-results", action="store_true", help="with --quick, allow --out results/: replace the reference results"
     )
-    parser.add_argument("--sweep-dir", type=Path, default=None, help="reuse (resume) a sweep directory (default: <out>/.sensitivity_sweep)")
+    parser.add_argument(
+        "--sweep-dir", type=Path, default=None, help="reuse (resume) a sweep directory (default: <out>/.sensitivity_sweep)"
+    )
     args = parser.parse_args(argv)
     try:
         out = output_folder(args.out, quick=args.quick, root=ROOT, name="sensitivity", overwrite_results=args.overwrite_results)
@@ -50,7 +55,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"sensitivity: {err}", file=sys.stderr)
         return 2
     print(f"output: {out}", flush=True)
-    given = {"study.spec.n": args.n, "world": args.world, "replications": args.replications, "horizon_days": args.horizon, "seed": args.seed}
+    given = {
+        "study.spec.n": args.n,
+        "world": args.world,
+        "replications": args.replications,
+        "horizon_days": args.horizon,
+        "seed": args.seed,
+    }
     study = load_study("sensitivity", args.quick, [f"{k}={v}" for k, v in given.items() if v is not None])
     sweep_dir = (args.sweep_dir or out / ".sensitivity_sweep").resolve()
     files = sensitivity(study, out, sweep_dir, args.launcher, args.jobs)

@@ -29,7 +29,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="small world, few replications (a smoke test)")
     parser.add_argument(
-        "--out", type=Path, default=None, help="output folder (default: results/, or outputs/validate-quick/<date_time>/ with --quick)"
+        "--out",
+        type=Path,
+        default=None,
+        help="output folder (default: results/, or outputs/validate-quick/<date_time>/ with --quick)",
     )
     parser.add_argument(
         "--overwrite-results", action="store_true", help="with --quick, allow --out results/: replace the reference results"

@@ -142,9 +142,7 @@ def _stop(message: str, multirun: bool, code: int) -> None:
         sys.exit(code)
 
 
-def _fail(
-    outdir: Path, message: str, chash: str | None, multirun: bool, code: int, status_error: str | None = None
-) -> None:
+def _fail(outdir: Path, message: str, chash: str | None, multirun: bool, code: int, status_error: str | None = None) -> None:
     """Record a failure in ``status.json`` (never over complete results; not at all if the disk refuses) and stop."""
     previous = read_status(outdir)
     if previous is None or previous.get("status") != "complete":
@@ -254,7 +252,20 @@ def describe_error(err: BaseException, overrides: list[str]) -> str:
 
 
 #: Hydra's flags that take a value (the value is not an override).
-_VALUED_FLAGS = {"--config-path", "-cp", "--config-name", "-cn", "--config-dir", "-cd", "--cfg", "-c", "--package", "-p", "--info", "-i"}
+_VALUED_FLAGS = {
+    "--config-path",
+    "-cp",
+    "--config-name",
+    "-cn",
+    "--config-dir",
+    "-cd",
+    "--cfg",
+    "-c",
+    "--package",
+    "-p",
+    "--info",
+    "-i",
+}
 
 
 def _overrides(args: list[str]) -> list[str]:

@@ -1,8 +1,8 @@
 """``python -m sim.list``: the worlds, scenarios and parameters (with units and ranges) you can run with.
 
-    python -m sim.list                      # everything
-    python -m sim.list scenarios            # worlds | scenarios | parameters
-    python -m sim.list parameters raids.    # parameters whose key starts with "raids."
+python -m sim.list                      # everything
+python -m sim.list scenarios            # worlds | scenarios | parameters
+python -m sim.list parameters raids.    # parameters whose key starts with "raids."
 """
 
 from __future__ import annotations

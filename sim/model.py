@@ -102,7 +102,15 @@ class Model:
         self.repatriation = Repatriation(ctx)
         self.operations = Operations(ctx, self.protection, self.infrastructure, self.finance, self.victims)
         self.scenario = Scenario(
-            ctx, self.raids, self.infrastructure, self.protection, self.bosses, self.border, self.labour, self.victims, self.finance
+            ctx,
+            self.raids,
+            self.infrastructure,
+            self.protection,
+            self.bosses,
+            self.border,
+            self.labour,
+            self.victims,
+            self.finance,
         )
 
     @property

@@ -22,7 +22,11 @@ OVERRIDES = [
     ("nan", ["raids.warning_max=nan"], "raids.warning_max=nan"),
     ("inf", ["raids.arrest_capacity_mean=inf"], "raids.arrest_capacity_mean=inf"),
     ("arrest-capacity-1e308", ["raids.arrest_capacity_mean=1e308"], "raids.arrest_capacity_mean=1e+308"),
-    ("peak-rate-1e308", ["scenario=crackdown_2025", "scenario.campaigns.july_2025.peak_raid_rate=1e308"], "peak_raid_rate=1e+308"),
+    (
+        "peak-rate-1e308",
+        ["scenario=crackdown_2025", "scenario.campaigns.july_2025.peak_raid_rate=1e308"],
+        "peak_raid_rate=1e+308",
+    ),
     ("peak-rate-above-max", ["scenario=crackdown_2025", "scenario.campaigns.july_2025.peak_raid_rate=101"], "peak_raid_rate=101"),
     ("horizon-1e9", ["horizon_days=1000000000"], "horizon_days=1000000000"),
     ("revenue-1e308", ["operations.revenue_per_worker_day=1e308"], "operations.revenue_per_worker_day=1e+308"),
@@ -62,7 +66,11 @@ OVERRIDES = [
 DESIGNS = [
     ("design-missing-file", ["design.file={tmp}/nope.csv", "design.row=0"], "design.file"),
     ("design-binary-file", ["design.file={tmp}/binary.csv", "design.row=0"], "binary"),
-    ("design-duplicated-column", ["design.file={tmp}/duplicated.csv", "design.row=0"], "raids.warning_max appears more than once"),
+    (
+        "design-duplicated-column",
+        ["design.file={tmp}/duplicated.csv", "design.row=0"],
+        "raids.warning_max appears more than once",
+    ),
     ("design-unknown-column", ["design.file={tmp}/unknown.csv", "design.row=0"], "raids.warnng_max"),
     ("design-empty-file", ["design.file={tmp}/empty.csv", "design.row=0"], "empty"),
     ("design-text-for-float", ["design.file={tmp}/text.csv", "design.row=0"], "raids.warning_max"),

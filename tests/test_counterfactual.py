@@ -31,7 +31,9 @@ def _scenario_with(name: str) -> ScenarioConf:
     return dataclasses.replace(scen, **{name: filled})
 
 
-LIST_FIELDS = [f.name for f in dataclasses.fields(ScenarioConf) if isinstance(getattr(ScenarioConf(name="x"), f.name), (list, dict))]
+LIST_FIELDS = [
+    f.name for f in dataclasses.fields(ScenarioConf) if isinstance(getattr(ScenarioConf(name="x"), f.name), (list, dict))
+]
 
 
 def test_every_intervention_list_counts_and_is_emptied():

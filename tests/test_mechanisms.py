@@ -72,7 +72,9 @@ def run(*overrides: str, n: int = N) -> Run:
         counts: Counter[str] = Counter()
         for event in ctx.recorder.events[logged:]:
             counts[event.kind.value] += event.amount
-        result.raids.append(RaidRecord(ctx.streams.replication, ctx.day, compound, before, int(pool.working_at[compound]), counts))
+        result.raids.append(
+            RaidRecord(ctx.streams.replication, ctx.day, compound, before, int(pool.working_at[compound]), counts)
+        )
         result.models[ctx.streams.replication] = ctx
 
     with pytest.MonkeyPatch.context() as mp:

@@ -81,7 +81,13 @@ BAD = [
     ),
     ("refill-negative", ["recruitment.refill_rate=-0.1"], "recruitment.refill_rate", -0.1, ["[0, 1]"]),
     ("workers-negative", ["world.sites.poipet.workers=-5"], "world.sites.poipet.workers", -5, ["[0, 10,000,000]", "people"]),
-    ("capacity-negative", ["repatriation.daily_capacity=-1"], "repatriation.daily_capacity", -1, ["[0, 10,000,000]", "people/day"]),
+    (
+        "capacity-negative",
+        ["repatriation.daily_capacity=-1"],
+        "repatriation.daily_capacity",
+        -1,
+        ["[0, 10,000,000]", "people/day"],
+    ),
     (
         "peak-rate-negative",
         ["scenario.campaigns.july_2025.peak_raid_rate=-2"],

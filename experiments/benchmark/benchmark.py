@@ -285,7 +285,10 @@ def main(argv: list[str] | None = None) -> dict:
     group.add_argument("--quick", action="store_true", help="smaller workloads and fewer runs (~1.5 min)")
     group.add_argument("--full", action="store_true", help="naive on 100,000 workers and 1,000 replications via joblib (~15 min)")
     ap.add_argument(
-        "--out", type=Path, default=None, help="output folder (default: results/, or outputs/benchmark-quick/<date_time>/ with --quick)"
+        "--out",
+        type=Path,
+        default=None,
+        help="output folder (default: results/, or outputs/benchmark-quick/<date_time>/ with --quick)",
     )
     ap.add_argument(
         "--overwrite-results", action="store_true", help="with --quick, allow --out results/: replace the reference numbers"

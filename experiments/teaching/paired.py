@@ -216,7 +216,9 @@ def site_shares(job: Job) -> tuple[list[str], dict[int, np.ndarray]]:
     """Per replication: each site's mean revenue over the last 30 days / the network's pre-intervention revenue."""
     cfg = job_config(job)
     t0 = int(cfg.intervention_day) if cfg is not None else 180
-    rows = [r for r in read_csv(job.folder / "timeseries.csv") if r.get("arm", "scenario") == "scenario"]  # not the counterfactual arm
+    rows = [
+        r for r in read_csv(job.folder / "timeseries.csv") if r.get("arm", "scenario") == "scenario"
+    ]  # not the counterfactual arm
     sites = list(dict.fromkeys(r["site"] for r in rows))
     end = max(int(r["day"]) for r in rows)
     before: dict[int, float] = defaultdict(float)

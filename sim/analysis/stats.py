@@ -82,7 +82,9 @@ def column_ci(values: np.ndarray, column: str, level: float = CI_LEVEL) -> tuple
     return mean, lo, hi, n
 
 
-def band(runs: np.ndarray, level: float = CI_LEVEL, bounds: tuple[float, float] = (0.0, math.inf)) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def band(
+    runs: np.ndarray, level: float = CI_LEVEL, bounds: tuple[float, float] = (0.0, math.inf)
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Mean over axis 0 of ``runs`` (replications x points) with the same clipped Student-t interval.
 
     Returns (mean, lo, hi); with one replication the band has zero width.

@@ -33,7 +33,9 @@ def apply_design(cfg: DictConfig) -> DictConfig:
     row = rows[design.row]
     if len(row) != len(header):
         raise ConfigError(
-            "design.file", design.file, f"row {design.row} has {len(row)} cells for {len(header)} columns; every row needs one per column"
+            "design.file",
+            design.file,
+            f"row {design.row} has {len(row)} cells for {len(header)} columns; every row needs one per column",
         )
     out = cfg.copy()
     for key, value in zip(header, row, strict=True):

@@ -19,14 +19,32 @@ class LabourConf:
     # Inflow of people who become recruitable per day, as a share of the world's initial
     # workforce: attrition (1/365) plus the observed growth (+31%/yr, facts) need ~0.0036/day;
     # the default allows ~1.7x that, so labour binds only after large losses or measures.
-    inflow_share_daily: float = param(0.006, "recruits/day per initial worker", 0.0, 0.1, "assumed: 1.7x attrition + observed growth (facts.md growth row)")
+    inflow_share_daily: float = param(
+        0.006,
+        "recruits/day per initial worker",
+        0.0,
+        0.1,
+        "assumed: 1.7x attrition + observed growth (docs/sources.md growth row)",
+    )
     supply_scale: float = param(1.0, "multiplier of the inflow", 0.0, 10.0)
-    stock_days: float = param(60.0, "days a recruitable person stays available", 1.0, 3650.0, "assumed: job seekers move on within ~2 months")
-    broker_share_daily: float = param(0.01, "recruits moved/day per initial worker", 0.0, 0.2, "assumed: brokers move recruits 'within days' (facts.md)")
-    publicity_people: float = param(1500.0, "recent arrests of a nationality that halve its inflow", 1.0, 1e7, "assumed: source countries warn after publicised arrests (facts.md: job ads reappear, warnings)")
+    stock_days: float = param(
+        60.0, "days a recruitable person stays available", 1.0, 3650.0, "assumed: job seekers move on within ~2 months"
+    )
+    broker_share_daily: float = param(
+        0.01, "recruits moved/day per initial worker", 0.0, 0.2, "assumed: brokers move recruits 'within days' (docs/sources.md)"
+    )
+    publicity_people: float = param(
+        1500.0,
+        "recent arrests of a nationality that halve its inflow",
+        1.0,
+        1e7,
+        "assumed: source countries warn after publicised arrests (docs/sources.md: job ads reappear, warnings)",
+    )
     publicity_half_life: float = param(90.0, "days", 1.0, 3650.0)
     recruit_cost_usd: float = param(2000.0, "USD per fresh recruit", 0.0, 1e6, "assumed: broker fees and transport")
-    resale_price_usd: float = param(10000.0, "USD per re-trafficked worker", 0.0, 1e6, "facts.md: resale ~$10,000 (ProPublica 2022)")
+    resale_price_usd: float = param(
+        10000.0, "USD per re-trafficked worker", 0.0, 1e6, "docs/sources.md: resale ~$10,000 (ProPublica 2022)"
+    )
 
 
 @dataclass
@@ -46,7 +64,13 @@ class VictimsConf:
     enabled: bool = True
     # The pool is half depleted by `saturation` times the world's initial workforce, so at
     # the start revenue per worker is 1/(1 + 1/saturation) of the untouched-pool yield.
-    saturation: float = param(2.0, "initial workforces that half-deplete the pool", 0.05, 100.0, "assumed; UNODC 2024/2025: losses $18-37 bn vs profits ~$40 bn/yr bound the market")
+    saturation: float = param(
+        2.0,
+        "initial workforces that half-deplete the pool",
+        0.05,
+        100.0,
+        "assumed; UNODC 2024/2025: losses $18-37 bn vs profits ~$40 bn/yr bound the market",
+    )
     pool_scale: float = param(1.0, "multiplier of the pool", 0.05, 20.0)
     renewal_days: float = param(180.0, "days for the pool to renew", 1.0, 3650.0, "assumed: new Internet users, fading awareness")
 
@@ -57,7 +81,9 @@ class SpaceConf:
 
     fitout_usd_per_place: float = param(300.0, "USD per worker place in a vacant building", 0.0, 1e6)
     fitout_days: float = param(14.0, "days", 0.0, 3650.0)
-    build_usd_per_place: float = param(4000.0, "USD per worker place built", 0.0, 1e6, "assumed; facts.md: Myanmar compounds +13.5 acres/month (ASPI)")
+    build_usd_per_place: float = param(
+        4000.0, "USD per worker place built", 0.0, 1e6, "assumed; docs/sources.md: Myanmar compounds +13.5 acres/month (ASPI)"
+    )
     build_days_mean: float = param(150.0, "days", 1.0, 3650.0, "assumed: construction takes months")
     crowding: float = param(1.0, "extra cost per compound standing, per plot of room", 0.0, 100.0)
     amortise_days: float = param(365.0, "days a new compound must pay for itself in", 30.0, 3650.0)

@@ -1,7 +1,7 @@
 """Typed configuration schema: one dataclass per config section, no Hydra import.
 
 Every tunable number of the model is a field here, with its unit, the range
-it may take and where its default comes from (``facts.md`` or "assumed").
+it may take and where its default comes from (``docs/sources.md`` or "assumed").
 Hydra merges the YAML in ``configs/`` over these dataclasses (registered by
 :mod:`sim.config.compose`), OmegaConf checks the types, and
 :mod:`sim.config.checks` checks the ranges and names once,
@@ -30,7 +30,7 @@ class SiteConf:
     country: str = MISSING
     lat: float = param(0.0, "degrees", -90.0, 90.0)
     lon: float = param(0.0, "degrees", -180.0, 180.0)
-    room: int = param(10, "compounds", 0, 10000, "sized so the site can grow, facts.md growth row")
+    room: int = param(10, "compounds", 0, 10000, "sized so the site can grow, docs/sources.md growth row")
     compounds: int = param(0, "compounds", 0, 10000)
     workers: int = param(0, "people", 0, 10_000_000)
     bosses: int = param(1, "bosses", 0, 10000)
@@ -161,10 +161,13 @@ class ScenarioConf:
 
 @dataclass
 class OperationsConf:
-    revenue_per_worker_day: float = param(350.0, "USD/worker/day", 0.0, 1e5, "facts.md: ~$128k per worker-year")
+    revenue_per_worker_day: float = param(350.0, "USD/worker/day", 0.0, 1e5, "docs/sources.md: ~$128k per worker-year")
     cost_per_worker_day: float = param(40.0, "USD/worker/day", 0.0, 1e5)
     bribe_share: float = prob(0.15, "assumed: elites take a share of profits (USIP 2024)")
-    profit_retained: float = prob(0.5, "derived: bosses hold large liquid reserves (127,271 BTC seized from one group, US DOJ Oct 2025); an uncertain lever, see results/region.md")
+    profit_retained: float = prob(
+        0.5,
+        "derived: bosses hold large liquid reserves (127,271 BTC seized from one group, US DOJ Oct 2025); an uncertain lever, see results/region.md",
+    )
     attrition: bool = True
     attrition_rate: float = param(1 / 365, "1/day", 0.0, 1.0)
     laying_low_output: float = prob(0.3)
@@ -173,17 +176,17 @@ class OperationsConf:
 @dataclass
 class RecruitmentConf:
     enabled: bool = True
-    refill_rate: float = param(0.04, "share of vacancies filled per day", 0.0, 1.0, "facts.md: recruits moved within days")
+    refill_rate: float = param(0.04, "share of vacancies filled per day", 0.0, 1.0, "docs/sources.md: recruits moved within days")
     delay_mean: float = param(10.0, "days", 0.0, 36500.0)
     delay_cv: float = param(0.5, "coefficient of variation", 0.0, 5.0)
-    pressure_slowdown: float = prob(0.6, "facts.md: job ads reappear right after raids")
+    pressure_slowdown: float = prob(0.6, "docs/sources.md: job ads reappear right after raids")
     retrafficked_first: bool = True
 
 
 @dataclass
 class GrowthConf:
     enabled: bool = True
-    expand_prob: float = prob(0.08, "tuned to ~+30%/yr, facts.md growth row")
+    expand_prob: float = prob(0.08, "tuned to ~+30%/yr, docs/sources.md growth row")
     expand_cost_usd: float = param(2e6, "USD", 0.0, 1e12)
     calm_days: float = param(90.0, "days without a raid", 0.0, 36500.0)
     new_compound_workers: float = param(300.0, "capacity", 1.0, 1e5)
@@ -192,20 +195,22 @@ class GrowthConf:
 @dataclass
 class RaidConf:
     warnings: bool = True
-    warning_base: float = prob(0.3, "facts.md: Telegram warnings, workers moved out days before")
+    warning_base: float = prob(0.3, "docs/sources.md: Telegram warnings, workers moved out days before")
     warning_max: float = prob(0.95)
-    evacuate_share_warned: float = prob(0.8, "facts.md: workers moved out several days before raids (AFP 2026)")
-    flee_share_warned: float = prob(0.1, "facts.md: videos of people fleeing compounds")
+    evacuate_share_warned: float = prob(0.8, "docs/sources.md: workers moved out several days before raids (AFP 2026)")
+    flee_share_warned: float = prob(0.1, "docs/sources.md: videos of people fleeing compounds")
     flee_share_unwarned: float = prob(0.3)
     arrest_prob_present: float = prob(0.3)
-    arrest_capacity_mean: float = param(40.0, "people per raid", 0.0, 1e5, "facts.md: ~21-50 arrests per site")
-    keep_operating_max: float = prob(0.6, "facts.md: >2/3 of compounds never investigated or kept operating (Amnesty 2025)")
+    arrest_capacity_mean: float = param(40.0, "people per raid", 0.0, 1e5, "docs/sources.md: ~21-50 arrests per site")
+    keep_operating_max: float = prob(
+        0.6, "docs/sources.md: >2/3 of compounds never investigated or kept operating (Amnesty 2025)"
+    )
     deflect_max: float = prob(0.3)
     soften_max: float = prob(0.5)
     equipment_seized_share: float = prob(0.8)
     seal_days_mean: float = param(30.0, "days", 0.0, 36500.0)
     manager_arrest_prob: float = prob(0.06, "calibrated: senior figures ~1.6% of arrests (Reuters 2026), results/calibration.md")
-    boss_present_prob: float = prob(0.1, "facts.md: tycoons left before warrants were served")
+    boss_present_prob: float = prob(0.1, "docs/sources.md: tycoons left before warrants were served")
     boss_arrest_prob: float = prob(0.5)
 
 
@@ -213,14 +218,14 @@ class RaidConf:
 class DecisionConf:
     relocation: bool = True
     lay_low_days_mean: float = param(
-        30.0, "days (x (0.5 + site pressure))", 0.0, 36500.0, "facts.md: operations stop for a while, then resume"
+        30.0, "days (x (0.5 + site pressure))", 0.0, 36500.0, "docs/sources.md: operations stop for a while, then resume"
     )
     relocation_days_mean: float = param(21.0, "days", 0.0, 36500.0)
     relocation_fixed_usd: float = param(5e5, "USD", 0.0, 1e12)
     relocation_usd_per_km: float = param(1000.0, "USD/km", 0.0, 1e9)
     border_crossing_usd: float = param(5e5, "USD", 0.0, 1e12)
-    equipment_usd_per_worker: float = param(1500.0, "USD", 0.0, 1e9, "facts.md: ~1 computer and ~2.5 phones per worker")
-    equipment_days_mean: float = param(7.0, "days", 0.0, 36500.0, "facts.md: equipment easily replaced")
+    equipment_usd_per_worker: float = param(1500.0, "USD", 0.0, 1e9, "docs/sources.md: ~1 computer and ~2.5 phones per worker")
+    equipment_days_mean: float = param(7.0, "days", 0.0, 36500.0, "docs/sources.md: equipment easily replaced")
     risk_memory_days: float = param(180.0, "days", 1.0, 36500.0)
     risk_weight: float = param(0.2, "hazard per raid remembered at a site", 0.0, 100.0)
     relocate_margin: float = param(0.2, "score gain needed to move", 0.0, 100.0)
@@ -233,8 +238,8 @@ class DecisionConf:
     split: bool = True  # under high pressure an operation can split into small cells
     split_threshold: float = prob(0.6, "assumed: unshielded pressure at which sealed operations disperse")
     split_prob: float = prob(0.3, "assumed")
-    cell_size_min: int = param(20, "workers", 1, 10000, "facts.md: dispersed cells of 20-50 after the Philippine ban")
-    cell_size_max: int = param(50, "workers", 1, 10000, "facts.md: dispersed cells of 20-50 after the Philippine ban")
+    cell_size_min: int = param(20, "workers", 1, 10000, "docs/sources.md: dispersed cells of 20-50 after the Philippine ban")
+    cell_size_max: int = param(50, "workers", 1, 10000, "docs/sources.md: dispersed cells of 20-50 after the Philippine ban")
     max_cells: int = param(6, "cells per split compound", 1, 1000)
     cell_output: float = prob(0.7, "assumed: a cell earns less per worker than a compound")
 
@@ -260,17 +265,19 @@ class ProtectionConf:
     replacement: bool = True  # a removed protector's seat is filled by a successor
     replacement_days_mean: float = param(90.0, "days", 0.0, 36500.0, "assumed: a successor official takes the seat")
     buy_in_usd: float = param(5e5, "USD", 0.0, 1e12)
-    manager_release_max: float = prob(0.6, "facts.md: roadblocks demanded bribes for release")
+    manager_release_max: float = prob(0.6, "docs/sources.md: roadblocks demanded bribes for release")
     shield_max: float = prob(0.9)
     drop_unpaid: bool = True
     unpaid_days: float = param(60.0, "days without bribes", 1.0, 36500.0)
     target_level: float = prob(0.5, "assumed: protection below which a boss buys more")
-    price_pressure: float = param(2.0, "price increase per unit of site pressure", 0.0, 100.0, "assumed: protection costs more under a crackdown")
+    price_pressure: float = param(
+        2.0, "price increase per unit of site pressure", 0.0, 100.0, "assumed: protection costs more under a crackdown"
+    )
 
 
 @dataclass
 class BossConf:
-    flee_prob_warned: float = prob(0.8, "facts.md: tycoons left before warrants were served")
+    flee_prob_warned: float = prob(0.8, "docs/sources.md: tycoons left before warrants were served")
     sanction_freeze_share: float = prob(0.5)
     successor_prob: float = prob(0.7, "assumed: Duijn et al. 2014, networks reorganise after removals")
     successor_days_mean: float = param(60.0, "days", 0.0, 36500.0)
@@ -280,12 +287,14 @@ class BossConf:
 class RepatriationConf:
     enabled: bool = True
     processing_days: float = param(7.0, "days", 0.0, 36500.0)
-    daily_capacity: int = param(60, "people/day", 0, 10_000_000, "facts.md: ~11,000 deported in 2025-26 (derived ~50-60/day)")
-    retraffic_prob_daily: float = prob(0.002, "facts.md: resale of trafficked workers (~$10,000)")
+    daily_capacity: int = param(
+        60, "people/day", 0, 10_000_000, "docs/sources.md: ~11,000 deported in 2025-26 (derived ~50-60/day)"
+    )
+    retraffic_prob_daily: float = prob(0.002, "docs/sources.md: resale of trafficked workers (~$10,000)")
     fled_report_prob_daily: float = prob(0.01)
     fled_retraffic_prob_daily: float = prob(0.01)
     fled_home_prob_daily: float = prob(0.05)
-    trafficked_share: float = prob(0.5, "facts.md: contested, 0.2-0.8")
+    trafficked_share: float = prob(0.5, "docs/sources.md: contested, 0.2-0.8")
 
 
 @dataclass

@@ -50,7 +50,19 @@ class CompoundTable:
 
     def _grow(self) -> None:
         size = 2 * self.size
-        for name in ("site", "owner", "status", "capacity", "equipment", "managers", "generator", "satellite", "founded", "last_raid", "cell"):
+        for name in (
+            "site",
+            "owner",
+            "status",
+            "capacity",
+            "equipment",
+            "managers",
+            "generator",
+            "satellite",
+            "founded",
+            "last_raid",
+            "cell",
+        ):
             setattr(self, name, _widen(getattr(self, name), size, self.n))
 
     # ------------------------------------------------------------------ the write path

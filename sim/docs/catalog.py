@@ -78,7 +78,9 @@ def scenarios() -> list[Option]:
     for path in sorted((config_dir() / "scenario").glob("*.yaml")):
         node = OmegaConf.load(path)
         description = str(node.get("description", "")) if isinstance(node, DictConfig) else ""
-        out.append(Option(path.stem, description or _first_sentence(_comment_header(path)), _first_sentence(_comment_header(path))))
+        out.append(
+            Option(path.stem, description or _first_sentence(_comment_header(path)), _first_sentence(_comment_header(path)))
+        )
     return out
 
 

@@ -248,7 +248,7 @@ def render() -> str:
         "  file leaves out: the values in use are in the world listings below and in `configs/scenario/*.yaml`.",
         "- **range**: the closed interval `sim.validate` enforces before a run (a value outside stops the run),",
         "  plus the cross-field checks it makes.",
-        '- **source**: the `facts.md` row (or other reasoning) the default rests on, or "assumed"; an assumed default',
+        '- **source**: the [docs/sources.md](sources.md) entry (or other reasoning) the default rests on, or "assumed"; an assumed default',
         "  carries a reason only where a code or config comment gives one.",
         "- **note**: the schema's own comment on the field.",
         "",

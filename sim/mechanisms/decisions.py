@@ -168,7 +168,9 @@ class Decisions:
         escape = rng.random(held.size) < cfg.escape_share_moving
         pool.move(held[escape], FLED, day, "escape_in_transit")
         if escape.any():
-            ctx.recorder.event(day, EventKind.WORKERS_ESCAPED, int(ctx.world.compounds.site[compound]), compound, -1, int(escape.sum()))
+            ctx.recorder.event(
+                day, EventKind.WORKERS_ESCAPED, int(ctx.world.compounds.site[compound]), compound, -1, int(escape.sum())
+            )
         go = held[~escape]
         trip = float(rng.exponential(cfg.relocation_days_mean)) + km / cfg.move_km_per_day
         due = (day + np.maximum(np.ceil(trip + np.arange(go.size) // cfg.transport_batch), 1)).astype(np.int32)

@@ -54,7 +54,9 @@ class Growth:
         ops = cfg.operations
         s = ctx.world.sites[site]
         hazard = self.decisions.unshielded(boss, site) + cfg.decisions.risk_weight * self.decisions.remembered_raids(boss, site)
-        revenue = ops.revenue_per_worker_day * self.victims.yield_factor() * self.decisions.infrastructure.expected_connectivity(site)
+        revenue = (
+            ops.revenue_per_worker_day * self.victims.yield_factor() * self.decisions.infrastructure.expected_connectivity(site)
+        )
         revenue *= s.attractiveness * (1.0 - ops.bribe_share) / (1.0 + hazard)
         daily = places * (revenue - ops.cost_per_worker_day) - cfg.finance.upkeep_usd_per_day
         space_usd, construction = self.space.cost(site, places)

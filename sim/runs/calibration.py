@@ -99,7 +99,9 @@ def calibrate(study: Study, out: Path, jobs: int, draws: int | None = None, acce
     dist = np.array([distance(s, targets) for s in sims])
     keep = np.argsort(dist)[: max(2, round(accept * draws))]
     kept = set(keep.tolist())
-    rows = [{**dict(zip(names, theta[i], strict=True)), **sims[i], "distance": dist[i], "accepted": i in kept} for i in range(draws)]
+    rows = [
+        {**dict(zip(names, theta[i], strict=True)), **sims[i], "distance": dist[i], "accepted": i in kept} for i in range(draws)
+    ]
     samples = write_csv(out / "calibration_samples.csv", rows)
     post = theta[keep]
     mean = post.mean(axis=0)

@@ -167,4 +167,3 @@ def output_folder(
         )
     target.mkdir(parents=True, exist_ok=True)
     return target
-

@@ -66,7 +66,9 @@ def load(run_dir: str | Path) -> LoadedRun:
         raise FileNotFoundError(f"{path} is not a directory")
     status = read_status(path) or {}
     if status and status.get("status") != "complete":
-        raise ValueError(f"{path} does not hold complete results (status.json: {status.get('status')}: {status.get('error', '')})")
+        raise ValueError(
+            f"{path} does not hold complete results (status.json: {status.get('status')}: {status.get('error', '')})"
+        )
     tables = {name: read_table(path, name) for name in TABLES}
     config_file = path / ".hydra" / "config.yaml"
     config: dict[str, Any] = {}

@@ -21,7 +21,9 @@ __all__ = ["Progress"]
 class Progress:
     """Report replications done (and the precision reached) for one study."""
 
-    def __init__(self, label: str, total: int, enabled: bool = True, stream: IO[str] | None = None, tty: bool | None = None) -> None:
+    def __init__(
+        self, label: str, total: int, enabled: bool = True, stream: IO[str] | None = None, tty: bool | None = None
+    ) -> None:
         self.label = label
         self.total = total
         self.enabled = enabled
@@ -64,7 +66,9 @@ class Progress:
         self._last_line = self.done
         extra = f", {self._precision}" if self._precision else ""
         elapsed = time.perf_counter() - self.start
-        print(f"scamsim: {self.label}: {self.done}/{self.total} replications{extra} ({elapsed:.1f} s)", file=self.stream, flush=True)
+        print(
+            f"scamsim: {self.label}: {self.done}/{self.total} replications{extra} ({elapsed:.1f} s)", file=self.stream, flush=True
+        )
 
     def close(self) -> None:
         if self._bar is not None:

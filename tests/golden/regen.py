@@ -1,6 +1,6 @@
 """Regenerate ``tests/golden/reference.json`` (only for an intended, stated change of behaviour).
 
-    python tests/golden/regen.py
+python tests/golden/regen.py
 """
 
 from __future__ import annotations
