@@ -4,7 +4,7 @@ Validation happens before anything is simulated; a bad value prints one line
 naming the key, the value and what is allowed, writes ``status.json`` with
 ``failed`` and the message, and exits with status 2.  In a multirun a failing
 job is recorded the same way and the sweep goes on; the gather callback
-(:mod:`sim.gather`) counts the failures and sets the sweep's exit status.
+(:mod:`sim.runs.gather`) counts the failures and sets the sweep's exit status.
 A job whose directory already holds complete results of the same config is
 skipped, which is how an interrupted sweep resumes; the config hashed (and
 recorded in ``.hydra/config.yaml``) is the one the run uses, after its design
