@@ -30,6 +30,7 @@ import numpy as np
 from joblib import Parallel, delayed
 
 import sim
+from sim.analysis.counterfactual import ONE_YEAR
 from sim.analysis.metrics import mean_ci
 from sim.model import run_replication
 from sim.runs.provenance import git_commit, version
@@ -58,7 +59,8 @@ def cell(world: str, seed: int, reps: int, supply: float, pool: float, retained:
     one_year, final = [], []
     for k in range(reps):
         a, b = run_replication(scen, k).revenue, run_replication(base, k).revenue
-        one_year.append(a[t0 + 335 : t0 + 365].mean() / b[t0 + 335 : t0 + 365].mean())
+        year = slice(t0 + ONE_YEAR[0], t0 + ONE_YEAR[1])
+        one_year.append(a[year].mean() / b[year].mean())
         final.append(a[-30:].mean() / b[-30:].mean())
     out: dict[str, object] = {"labour.supply_scale": supply, "victims.pool_scale": pool, "operations.profit_retained": retained}
     for name, values in (("frac_cf_1y", one_year), ("final_frac_cf", final)):

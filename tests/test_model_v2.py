@@ -113,10 +113,14 @@ def test_moves_take_time_and_some_workers_escape():
     assert moved, "no relocation moved anyone"
     escaped = sum(e.amount for r in results for e in r.events if e.kind is EventKind.WORKERS_ESCAPED)
     assert escaped > 0
-    for r in results:  # a relocated compound has nobody working there on the day it starts to move
-        for e in r.events:
-            if e.kind is EventKind.RELOCATION and e.day + 1 < r.series["workers"].shape[0]:
-                assert r.compound_workers[e.day, e.compound] >= 0
+    # the day after a move starts, most relocated compounds have nobody working yet: the workers are on the road
+    empty = [
+        r.compound_workers[e.day + 1, e.compound] == 0
+        for r in results
+        for e in r.events
+        if e.kind is EventKind.RELOCATION and e.day + 1 < r.series["workers"].shape[0]
+    ]
+    assert empty and np.mean(empty) > 0.5, empty
 
 
 def test_high_pressure_splits_operations_into_cells():

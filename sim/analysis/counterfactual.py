@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from sim.analysis.stats import rolling7
+from sim.config import columns
 from sim.config.schema import ScamsimConfig, ScenarioConf
 from sim.model import ReplicationResult
 
@@ -40,14 +41,7 @@ RECOVERY_LEVEL = 0.9
 ONE_YEAR = (335, 365)
 DISPLACEMENT = (90, 240)
 
-CF_COLUMNS = (
-    "final_frac_cf",
-    "frac_cf_1y",
-    "recovery_days_cf",
-    "revenue_lost_days_cf",
-    "host_final_frac_cf",
-    "displacement_ratio",
-)
+CF_COLUMNS = columns.CF_COLUMNS
 
 
 def _intervention_fields(scenario: ScenarioConf) -> list[str]:

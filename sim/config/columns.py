@@ -5,6 +5,16 @@ They live in the configuration layer because a config names them
 computes them.
 """
 
+#: The columns measured against the paired no-intervention arm (:mod:`sim.analysis.counterfactual`).
+CF_COLUMNS = (
+    "final_frac_cf",
+    "frac_cf_1y",
+    "recovery_days_cf",
+    "revenue_lost_days_cf",
+    "host_final_frac_cf",
+    "displacement_ratio",
+)
+
 #: Columns of ``summary.csv`` after ``replication``, in order.
 SUMMARY_COLUMNS = (
     "baseline_revenue",
@@ -14,12 +24,7 @@ SUMMARY_COLUMNS = (
     "final_frac",
     "revenue_lost_days",
     "host_final_frac",
-    "final_frac_cf",
-    "frac_cf_1y",
-    "recovery_days_cf",
-    "revenue_lost_days_cf",
-    "host_final_frac_cf",
-    "displacement_ratio",
+    *CF_COLUMNS,
     "raids",
     "raids_deflected",
     "warned_share",
