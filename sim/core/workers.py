@@ -47,6 +47,7 @@ class WorkerPool:
         # rows that may be in a small status: appended on entry, filtered lazily on query,
         # so finding the few fled or detained workers does not scan every row ever created
         self._maybe: dict[int, list[np.ndarray]] = {s: [] for s in TRACKED}
+        self._clean: set[int] = set()  # statuses whose single part is sorted and distinct
 
     # ------------------------------------------------------------------ growth
     def _reserve(self, extra: int) -> None:
@@ -95,6 +96,7 @@ class WorkerPool:
         self._count_compounds(status, compound, +1)
         if status in self._maybe:
             self._maybe[status].append(idx)
+            self._clean.discard(status)
         self.ledger.append(LedgerEntry(day, CREATED, status, k, reason))
         return idx
 
@@ -128,6 +130,7 @@ class WorkerPool:
         self._count_compounds(new_status, self.compound[idx], +1)
         if new_status in self._maybe:
             self._maybe[new_status].append(np.asarray(idx))
+            self._clean.discard(new_status)
 
     def _count_compounds(self, status: int, compounds: np.ndarray, sign: int) -> None:
         if status == WORKING:
@@ -141,8 +144,13 @@ class WorkerPool:
     # ------------------------------------------------------------------ arrivals
     def schedule_arrivals(self, due: np.ndarray, idx: np.ndarray) -> None:
         """Put rows ``idx`` in transit on the pipeline, each to arrive on its due day."""
-        for d in np.unique(due):
-            self.arrivals[int(d)].append(idx[due == d])
+        if due.size == 0:
+            return
+        order = np.argsort(due, kind="stable")  # one pass instead of one mask per due day
+        days, rows = due[order], idx[order]
+        starts = np.flatnonzero(np.concatenate(([True], days[1:] != days[:-1]))).tolist()
+        for a, b in zip(starts, [*starts[1:], days.size], strict=True):
+            self.arrivals[int(days[a])].append(rows[a:b])
 
     def pop_arrivals(self, day: int) -> np.ndarray:
         """Rows due today that are still in transit (taken off the pipeline)."""
@@ -160,10 +168,15 @@ class WorkerPool:
         parts = self._maybe[status]
         if not parts:
             return np.empty(0, np.int64)
-        rows = np.concatenate(parts) if len(parts) > 1 else parts[0]
-        rows = np.sort(rows[self.status[rows] == status])
-        rows = rows[np.concatenate(([True], rows[1:] != rows[:-1]))]  # drop re-entries
+        if len(parts) == 1 and status in self._clean:  # sorted and distinct since the last query
+            rows = parts[0]
+            rows = rows[self.status[rows] == status]
+        else:
+            rows = np.concatenate(parts) if len(parts) > 1 else parts[0]
+            rows = np.sort(rows[self.status[rows] == status], kind="stable")  # runs of sorted rows: fast
+            rows = rows[np.concatenate(([True], rows[1:] != rows[:-1]))]  # drop re-entries
         self._maybe[status] = [rows]
+        self._clean.add(status)
         return rows
 
     def sample(self, status: int, k: int, rng: np.random.Generator) -> np.ndarray:

@@ -65,8 +65,7 @@ class Operations:
         owner = c.owner[:n]
         self.finance.settle(profit, owner, status)
         boss_bribes = np.bincount(owner, bribes, minlength=len(world.bosses))
-        for b in np.flatnonzero(boss_bribes > 0):
-            self.protection.pay_bribes(world.bosses[b], float(boss_bribes[b]), day)
+        self.protection.pay_bribes(boss_bribes, day)
         self.victims.step(float(effort.sum()))
         sites = c.site[:n]
         n_sites = len(world.sites)

@@ -33,6 +33,7 @@ class Protection:
         self.cfg = ctx.config.protection
         self.version = 0  # bumped whenever a protector or a boss's links change
         self._cache: tuple[tuple[int, int, int], np.ndarray] | None = None
+        self._payees: tuple[tuple[int, int, int], list[list[tuple[int, float]]]] | None = None
 
     # ------------------------------------------------------------------ queries
     def of(self, boss: Boss, site: int) -> float:
@@ -82,16 +83,33 @@ class Protection:
         return np.divide(totals, counts, out=np.zeros(n_s), where=counts > 0)
 
     # ------------------------------------------------------------------ money and links
-    def pay_bribes(self, boss: Boss, amount: float, day: int) -> None:
-        """Share a boss's bribe among his active protectors, by strength."""
-        protectors = self.ctx.world.protectors
-        active = [protectors[p] for p in boss.protectors if protectors[p].active]
-        total = sum(p.strength for p in active)
-        if amount <= 0 or total <= 0:
-            return
-        for p in active:
-            p.income_usd += amount * p.strength / total
-            p.last_paid[boss.index] = day
+    def pay_bribes(self, bribes: np.ndarray, day: int) -> None:
+        """Share each boss's bribe (``bribes[boss]``) among his active protectors, by strength.
+
+        Paying marks the boss as a paying client (``last_paid``), which is what
+        protectors review.  The split by strength is cached with the links.
+        """
+        world = self.ctx.world
+        key = (self.version, len(world.bosses), len(world.protectors))
+        if self._payees is None or self._payees[0] != key:
+            self._payees = (key, self._split())
+        protectors = world.protectors
+        for b in np.flatnonzero(bribes > 0).tolist():
+            amount = float(bribes[b])
+            for p, share in self._payees[1][b]:
+                prot = protectors[p]
+                prot.income_usd += amount * share
+                prot.last_paid[b] = day
+
+    def _split(self) -> list[list[tuple[int, float]]]:
+        """Per boss: (protector, share of the bribe) over his active protectors."""
+        world = self.ctx.world
+        split: list[list[tuple[int, float]]] = []
+        for boss in world.bosses:
+            active = [p for p in boss.protectors if world.protectors[p].active]
+            total = sum(world.protectors[p].strength for p in active)
+            split.append([(p, world.protectors[p].strength / total) for p in active] if total > 0 else [])
+        return split
 
     def link(self, boss: Boss, protector: Protector) -> None:
         boss.protectors.add(protector.index)
