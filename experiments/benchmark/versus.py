@@ -8,7 +8,7 @@ noise, so each side runs in its own process, the two sides alternate round
 by round (both see the same load), and each child reports
 ``time.process_time`` per replication, not wall time.  The old side is the
 committed tree of ``--ref`` extracted with ``git archive`` into a temporary
-folder and put first on ``PYTHONPATH``; the new side is this clone.  The
+folder; each side's child runs from its own tree (and with it on ``PYTHONPATH``); the new side is this clone.  The
 ratio reported is the median of the per-round ratios.
 
 The model-v2 issue asks that a Cambodia replication with
@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -38,14 +39,13 @@ V1 = "be57518"  # last commit of model v1
 TARGET = 1.5
 
 CHILD = r"""
-import json, statistics, sys, time
-sys.path.insert(0, sys.argv[1])
+import json, sys, time
 import sim
 from sim.model import run_replication
-cfg = sim.compose(["world=cambodia", "replications=1", "figure=false", "progress=false", *sys.argv[3:]])
+cfg = sim.compose(["world=cambodia", "replications=1", "figure=false", "progress=false", *sys.argv[2:]])
 run_replication(cfg, 0)  # warm-up: imports, caches
 times = []
-for k in range(1, int(sys.argv[2]) + 1):
+for k in range(1, int(sys.argv[1]) + 1):
     t = time.process_time()
     run_replication(cfg, k)
     times.append(time.process_time() - t)
@@ -63,7 +63,13 @@ def extract(ref: str, into: Path) -> str:
 
 
 def side(path: Path, reps: int, overrides: list[str]) -> list[float]:
-    out = common.run_json([sys.executable, "-c", CHILD, str(path), str(reps), *overrides])
+    """Time ``reps`` replications of the tree at ``path``: run from there, so ``import sim`` finds its package first."""
+    env = {**os.environ, "PYTHONPATH": str(path)}
+    cmd = [sys.executable, "-c", CHILD, str(reps), *overrides]
+    proc = subprocess.run(cmd, cwd=path, env=env, capture_output=True, text=True, check=False)
+    if proc.returncode != 0:
+        raise RuntimeError(f"timing {path} failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
+    out = json.loads(proc.stdout.strip().splitlines()[-1])
     if not out["package"].startswith(str(path)):
         raise RuntimeError(f"child imported {out['package']}, not the tree under {path}")
     return out["times"]

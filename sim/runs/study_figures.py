@@ -37,36 +37,57 @@ def _band(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return mean, half
 
 
+def _relative_to_cf(res: StudyResult) -> np.ndarray:
+    """7-day revenue of each replication over its paired no-intervention arm's (same seed), shape (reps, days)."""
+    rev = np.stack([rolling7(r) for r in res.revenue()])
+    cf = np.stack([rolling7(r) for r in res.revenue("counterfactual")])
+    return np.divide(rev, cf, out=np.ones_like(rev), where=cf > 0)
+
+
 def revenue_by_scenario(results: dict[str, StudyResult], path: Path) -> None:
-    """Figure 1: network revenue relative to its pre-intervention baseline, mean and 95% band."""
-    fig, ax = plt.subplots(figsize=(10, 5.5))
+    """Figure 1: network revenue against the paired counterfactual (left) and against its pre-wave level (right).
+
+    The left panel is the effect: each replication divided by the same
+    replication with no intervention.  The right panel is the old view: the
+    network's own growth shows in the baseline and would count as recovery.
+    """
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(15, 5.5), sharex=True)
     for name, res in results.items():
         t0 = res.config.intervention_day
         rev = np.stack([rolling7(r) for r in res.revenue()])
-        rel = rev / rev[:, t0 - 30 : t0].mean(axis=1, keepdims=True)
-        mean, half = _band(rel)
-        days = np.arange(rel.shape[1]) - t0
-        ax.plot(days, mean, label=name)
-        ax.fill_between(days, mean - half, mean + half, alpha=0.2)
-    ax.axvline(0, color="black", linestyle="--", linewidth=1)
-    ax.axhline(0.9, color="grey", linestyle=":", linewidth=1, label="recovery threshold (90%)")
+        days = np.arange(rev.shape[1]) - t0
+        pre = rev / rev[:, t0 - 30 : t0].mean(axis=1, keepdims=True)
+        mean, half = _band(pre)
+        (line,) = ax2.plot(days, mean, label=name)
+        ax2.fill_between(days, mean - half, mean + half, alpha=0.2, color=line.get_color())
+        if res.counterfactual:
+            mean, half = _band(_relative_to_cf(res))
+            ax1.plot(days, mean, label=name, color=line.get_color())
+            ax1.fill_between(days, mean - half, mean + half, alpha=0.2, color=line.get_color())
+    for ax in (ax1, ax2):
+        ax.axvline(0, color="black", linestyle="--", linewidth=1)
+        ax.axhline(0.9, color="grey", linestyle=":", linewidth=1, label="recovery threshold (90%)")
+        ax.set_xlabel("days since the intervention")
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=8, ncol=2)
+    ax1.axhline(1.0, color="black", linewidth=0.8)
     any_res = next(iter(results.values()))
-    ax.set_title(
-        f"Network revenue by scenario (world={any_res.config.world.name}, {len(any_res.replications)} replications each)"
+    ax1.set_title(
+        f"Effect: revenue / paired no-intervention arm (world={any_res.config.world.name}, "
+        f"{len(any_res.replications)} replications)"
     )
-    ax.set_xlabel("days since the intervention")
-    ax.set_ylabel("revenue / pre-intervention baseline (7-day mean)")
-    ax.legend(fontsize=8, ncol=2)
-    ax.grid(alpha=0.3)
+    ax1.set_ylabel("revenue / counterfactual (7-day means)")
+    ax2.set_title("Revenue / pre-intervention level (counts the network's own growth)")
+    ax2.set_ylabel("revenue / last 30 days before day 0 (7-day mean)")
     _save(fig, path)
 
 
 def recovery(results: dict[str, StudyResult], path: Path) -> None:
-    """Figure 2: distribution of recovery time (never-recovered shown as a count) and final level."""
-    names = list(results)
+    """Figure 2: recovery time against the counterfactual (never-recovered shown as a count) and level one year on."""
+    names = [n for n, r in results.items() if r.counterfactual]
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(12, 5))
-    rec = [np.array([s["recovery_days"] for s in results[n].summaries], float) for n in names]
-    final = [np.array([s["final_frac"] for s in results[n].summaries], float) for n in names]
+    rec = [np.array([s["recovery_days_cf"] for s in results[n].summaries], float) for n in names]
+    final = [np.array([s["final_frac_cf"] for s in results[n].summaries], float) for n in names]
     for i, r in enumerate(rec):
         ok = r[~np.isnan(r)]
         jitter = np.linspace(-0.15, 0.15, ok.size) if ok.size > 1 else np.zeros(ok.size)
@@ -75,26 +96,29 @@ def recovery(results: dict[str, StudyResult], path: Path) -> None:
         if never:
             ax1.annotate(f"{never} never", (i, 0), ha="center", va="bottom", fontsize=8, color="red")
     ax1.set_xticks(range(len(names)), names, rotation=30, ha="right")
-    ax1.set_ylabel("days from intervention to 90% of baseline")
-    ax1.set_title("Recovery time by replication")
+    ax1.set_ylabel("days from the intervention until back to 90% of the counterfactual")
+    ax1.set_title("Recovery time by replication (recovery_days_cf)")
     ax2.boxplot(final, tick_labels=names)
     ax2.axhline(1.0, color="grey", linestyle=":")
+    ax2.axhline(0.8, color="red", linestyle=":", label="lasting effect (20% below)")
     ax2.tick_params(axis="x", rotation=30)
-    ax2.set_ylabel("final revenue / baseline (last 30 days)")
-    ax2.set_title("Final level")
+    ax2.set_ylabel("revenue / counterfactual, last 30 days (final_frac_cf)")
+    ax2.set_title("Level at the end against the counterfactual")
+    ax2.legend(fontsize=8)
     for ax in (ax1, ax2):
         ax.grid(alpha=0.3)
     _save(fig, path)
 
 
 def displacement(res: StudyResult, path: Path) -> list[dict]:
-    """Figure 3: mean revenue by site before, during and after the crackdown."""
+    """Figure 3: revenue by site minus the paired counterfactual's, in three windows, mean and paired 95% CI."""
     t0 = res.config.intervention_day
     per_site = np.stack([r.series["revenue_usd"] for r in res.replications])  # reps, days, sites
+    per_cf = np.stack([r.series["revenue_usd"] for r in res.counterfactual or res.replications])
     windows = {
-        "before (30 days)": (t0 - 30, t0),
         "during (days 0-60)": (t0, t0 + 60),
-        "after (last 90 days)": (per_site.shape[1] - 90, per_site.shape[1]),
+        "after (days 90-240)": (t0 + 90, t0 + 240),
+        "end (last 90 days)": (per_site.shape[1] - 90, per_site.shape[1]),
     }
     sites = res.site_names
     countries = [res.config.world.sites[s].country for s in sites]
@@ -103,15 +127,27 @@ def displacement(res: StudyResult, path: Path) -> list[dict]:
     rows = []
     for w, (label, (a, b)) in enumerate(windows.items()):
         level = per_site[:, a:b, :].mean(axis=1) / 1e6  # reps, sites
-        mean, half = _band(level)
+        level_cf = per_cf[:, a:b, :].mean(axis=1) / 1e6
+        mean, half = _band(level - level_cf)
         ax.bar(np.arange(len(sites)) + w * width, mean, width, yerr=half, label=label, capsize=2)
         for s, site in enumerate(sites):
             rows.append(
-                {"window": label, "site": site, "country": countries[s], "revenue_musd_day": mean[s], "ci_half_width": half[s]}
+                {
+                    "window": label,
+                    "site": site,
+                    "country": countries[s],
+                    "revenue_musd_day": float(level[:, s].mean()),
+                    "counterfactual_musd_day": float(level_cf[:, s].mean()),
+                    "difference_musd_day": mean[s],
+                    "ci_half_width": half[s],
+                }
             )
+    ax.axhline(0, color="black", linewidth=0.8)
     ax.set_xticks(np.arange(len(sites)) + width, [f"{s}\n({c})" for s, c in zip(sites, countries, strict=True)], fontsize=8)
-    ax.set_ylabel("revenue, USD million/day (mean, 95% CI)")
-    ax.set_title(f"Where the revenue went: {res.config.scenario.name}, {len(res.replications)} replications")
+    ax.set_ylabel("revenue minus counterfactual, USD million/day (paired 95% CI)")
+    ax.set_title(
+        f"Where the revenue went: {res.config.scenario.name} against no intervention, {len(res.replications)} replications"
+    )
     ax.legend()
     ax.grid(alpha=0.3, axis="y")
     _save(fig, path)
@@ -167,8 +203,8 @@ def arrests(res: StudyResult, path: Path) -> list[dict]:
     return rows
 
 
-def phase(rates: list[float], scales: list[float], share: np.ndarray, within: int, path: Path) -> None:
-    """Figure 4: share of replications recovering within a year over raid intensity x protection."""
+def phase(rates: list[float], scales: list[float], share: np.ndarray, within: int, default_rate: float, path: Path) -> None:
+    """Figure 4: share of replications recovering (against the counterfactual) within a year over raid rate x protection."""
     fig, ax = plt.subplots(figsize=(8, 5.5))
     im = ax.imshow(share, origin="lower", cmap="RdYlGn_r", vmin=0, vmax=1, aspect="auto")
     ax.set_xticks(range(len(rates)), [f"{r:g}" for r in rates])
@@ -176,9 +212,9 @@ def phase(rates: list[float], scales: list[float], share: np.ndarray, within: in
     for i in range(len(scales)):
         for j in range(len(rates)):
             ax.text(j, i, f"{share[i, j]:.2f}", ha="center", va="center", fontsize=8)
-    ax.set_xlabel("peak raid rate (raids/day per 100 compounds; July 2025 = 3.2)")
+    ax.set_xlabel(f"peak raid rate (raids/day per 100 compounds; July 2025 default = {default_rate:g})")
     ax.set_ylabel("protection strength scale (0 = none, 1 = calibrated)")
-    ax.set_title(f"Share of replications recovering to 90% within {within} days")
+    ax.set_title(f"Share of replications back to 90% of the counterfactual within {within} days")
     fig.colorbar(im, ax=ax, label="share recovered")
     _save(fig, path)
 
