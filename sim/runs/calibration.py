@@ -14,6 +14,7 @@ and its sidecar.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -159,5 +160,13 @@ def calibrate(study: Study, out: Path, jobs: int, draws: int | None = None, acce
         "propagates it to recovery.",
     ]
     md = atomic_write(out / "calibration.md", "\n".join(lines) + "\n")
+    fit_rows = {
+        label: {k: dict(zip(("mean", "ci_low", "ci_high", "n"), map(float, v), strict=True)) for k, v in fit.items()}
+        for label, fit in fits.items()
+    }
+    fit_file = atomic_write(
+        out / "calibration_fit.json",
+        json.dumps({"targets": targets, "observed": OBSERVED, "replications": reps, "fits": fit_rows}, indent=2) + "\n",
+    )
     sidecar = write_sidecar(out / "calibration.png", study.record(), draws=draws, accepted=len(keep))
-    return [samples, out / "calibration.png", md, sidecar]
+    return [samples, out / "calibration.png", md, fit_file, sidecar]
