@@ -192,11 +192,18 @@ def _record(outdir: Path, cfg: DictConfig) -> None:
 def entry() -> None:
     """Console entry point: ``--help`` is scamsim's own, and every error ends in one line on stderr.
 
+    ``scamsim explore ...`` (first argument ``explore``) starts the explorer
+    (:mod:`sim.explore.server`) instead of a run.
+
     Hydra is told to re-raise its errors (``HYDRA_FULL_ERROR``) so that they
     are reported here in one line, naming what went wrong; set
     ``HYDRA_FULL_ERROR=1`` yourself to get Hydra's full traceback instead.
     """
     args = sys.argv[1:]
+    if args[:1] == ["explore"]:  # `scamsim explore`: the web explorer, not a Hydra run (sim/explore/)
+        from sim.explore.server import main as explore
+
+        sys.exit(explore(args[1:]))
     if "--help" in args or "-h" in args:
         from sim.docs.catalog import help_text
 
