@@ -57,16 +57,16 @@ class Explorer:
     def __init__(self, outputs: Path | str = "outputs") -> None:
         self.outputs = Path(outputs)
         setup = Setup()
-        self.world = pn.widgets.Select(name="World", options=group_options("world"), value=DEFAULT_WORLD, css_classes=["world"])
-        self.seed = pn.widgets.IntInput(name="Seed", value=setup.seed, start=0, css_classes=["seed"])
+        self.world = pn.widgets.Select(label="World", options=group_options("world"), value=DEFAULT_WORLD, css_classes=["world"])
+        self.seed = pn.widgets.IntInput(label="Seed", value=setup.seed, start=0, css_classes=["seed"])
         self.replications = pn.widgets.IntInput(
-            name="Replications", value=setup.replications, start=1, end=200, css_classes=["replications"]
+            label="Replications", value=setup.replications, start=1, end=200, css_classes=["replications"]
         )
-        self.compare = pn.widgets.Checkbox(name="Compare two policies (same seeds)", value=False, css_classes=["compare"])
+        self.compare = pn.widgets.Checkbox(label="Compare two policies (same seeds)", value=False, css_classes=["compare"])
         self.policies = [PolicyControls("a", DEFAULT_WORLD), PolicyControls("b", DEFAULT_WORLD)]
-        self.run_button = pn.widgets.Button(name="Run", button_type="primary", css_classes=["run-button"])
-        self.cancel_button = pn.widgets.Button(name="Cancel", button_type="warning", disabled=True, css_classes=["cancel-button"])
-        self.save_button = pn.widgets.Button(name="Save run files", disabled=True, css_classes=["save-button"])
+        self.run_button = pn.widgets.Button(label="Run", color="primary", css_classes=["run-button"])
+        self.cancel_button = pn.widgets.Button(label="Cancel", color="warning", disabled=True, css_classes=["cancel-button"])
+        self.save_button = pn.widgets.Button(label="Save run files", disabled=True, css_classes=["save-button"])
         self.downloads = [
             pn.widgets.FileDownload(
                 callback=lambda i=i: self._yaml(i),
@@ -85,7 +85,7 @@ class Explorer:
             options=list(LABELS), value=LABELS[0], visible=False, css_classes=["view-arm"]
         )
         self.day = pn.widgets.Player(
-            name="Day since the intervention",
+            label="Day since the intervention",
             start=-1,
             end=1,
             value=0,
@@ -136,14 +136,14 @@ class Explorer:
             self.seed,
             self.replications,
             self.compare,
-            pn.Card(*a.widgets, title="Policy A", css_classes=["policy-a"]),
-            self.card_b,
             pn.Row(self.run_button, self.cancel_button),
             self.progress,
             self.status,
             pn.Row(self.save_button),
             *self.downloads,
             self.saved,
+            pn.Card(*a.widgets, title="Policy A", css_classes=["policy-a"]),
+            self.card_b,
             width=SIDEBAR_WIDTH,
         )
         tabs = pn.Tabs(
@@ -290,10 +290,7 @@ class Explorer:
         labels = list(LABELS[: len(shown.studies)])
         self.headline.object = (
             '<div style="display:flex;flex-wrap:wrap">'
-            + "".join(
-                panes.headline(s, f"{label} ({s.config.scenario.name})", tag)
-                for s, label, tag in zip(shown.studies, labels, "ab", strict=False)
-            )
+            + "".join(panes.headline(s, self._title(i), tag) for i, (s, tag) in enumerate(zip(shown.studies, "ab", strict=False)))
             + "</div>"
         )
         self.command.object = panes.commands(shown.overrides, labels)
@@ -322,6 +319,13 @@ class Explorer:
         self._show_arm()
         self._show_compare()
 
+    def _title(self, i: int) -> str:
+        """ "Policy A (crackdown_2025, raids.warnings=false)": the policy, its scenario and the levers it changed."""
+        assert self.shown is not None
+        changed = self.shown.overrides[i][4:]  # after world, scenario, seed, replications
+        scenario = self.shown.studies[i].config.scenario.name
+        return f"{LABELS[i]} ({', '.join([scenario, *changed])})"
+
     def _arm(self) -> int:
         return LABELS.index(self.view_arm.value) if self.shown and len(self.shown.studies) > 1 else 0
 
@@ -331,7 +335,7 @@ class Explorer:
             return
         i = self._arm()
         study = self.shown.studies[i]
-        label = f"{LABELS[i]} ({study.config.scenario.name})"
+        label = self._title(i)
         self.revenue.objects = [
             pn.pane.Bokeh(figures.revenue(study, f"{label}: network revenue, 7-day mean"), sizing_mode="stretch_width")
         ]
@@ -366,8 +370,8 @@ class Explorer:
         a, b = shown.studies
         self.compared.objects = [
             pn.Row(
-                pn.pane.Bokeh(figures.revenue(a, f"A ({a.config.scenario.name})"), sizing_mode="stretch_width"),
-                pn.pane.Bokeh(figures.revenue(b, f"B ({b.config.scenario.name})"), sizing_mode="stretch_width"),
+                pn.pane.Bokeh(figures.revenue(a, self._title(0)), sizing_mode="stretch_width"),
+                pn.pane.Bokeh(figures.revenue(b, self._title(1)), sizing_mode="stretch_width"),
                 sizing_mode="stretch_width",
             ),
             pn.pane.Markdown("#### B - A, paired by replication (`sim.analysis.compare.paired`)"),

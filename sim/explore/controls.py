@@ -31,11 +31,11 @@ class PolicyControls:
             return [f"{name}-{tag}"]
 
         self.scenario = pn.widgets.Select(
-            name="Scenario", options=group_options("scenario"), value=scenario, css_classes=css("scenario")
+            label="Scenario", options=group_options("scenario"), value=scenario, css_classes=css("scenario")
         )
         self.description = pn.pane.Markdown("", css_classes=css("description"), margin=(0, 10))
         self.raid_intensity = pn.widgets.FloatSlider(
-            name="Raid intensity (x the scenario's peak raid rate)",
+            label="Raid intensity (x the scenario's peak raid rate)",
             start=0.0,
             end=4.0,
             step=0.25,
@@ -43,29 +43,29 @@ class PolicyControls:
             css_classes=css("raid-intensity"),
         )
         self.hold_days = pn.widgets.IntSlider(
-            name="Raids held at peak (days)", start=0, end=365, step=1, value=21, css_classes=css("hold-days")
+            label="Raids held at peak (days)", start=0, end=365, step=1, value=21, css_classes=css("hold-days")
         )
         self.targeting = pn.widgets.Select(
-            name="Targeting strategy", options=list(TARGETS), value="random", css_classes=css("targeting")
+            label="Targeting strategy", options=list(TARGETS), value="random", css_classes=css("targeting")
         )
         self.strength_scale = pn.widgets.FloatSlider(
-            name="Protection strength (exponent: 0 none, 1 as set, 2 stronger)",
+            label="Protection strength (exponent: 0 none, 1 as set, 2 stronger)",
             start=0.0,
             end=3.0,
             step=0.25,
             value=1.0,
             css_classes=css("strength-scale"),
         )
-        self.warnings = pn.widgets.Checkbox(name="Raids can leak (warnings)", value=True, css_classes=css("warnings"))
-        self.relocation = pn.widgets.Checkbox(name="Compounds can relocate", value=True, css_classes=css("relocation"))
+        self.warnings = pn.widgets.Checkbox(label="Raids can leak (warnings)", value=True, css_classes=css("warnings"))
+        self.relocation = pn.widgets.Checkbox(label="Compounds can relocate", value=True, css_classes=css("relocation"))
         self.substitutes = pn.widgets.Checkbox(
-            name="Generators and satellite links after cuts", value=True, css_classes=css("substitutes")
+            label="Generators and satellite links after cuts", value=True, css_classes=css("substitutes")
         )
         self.supply_scale = pn.widgets.FloatSlider(
-            name="Labour supply (x recruit inflow)", start=0.25, end=4.0, step=0.25, value=1.0, css_classes=css("supply-scale")
+            label="Labour supply (x recruit inflow)", start=0.25, end=4.0, step=0.25, value=1.0, css_classes=css("supply-scale")
         )
         self.pool_scale = pn.widgets.FloatSlider(
-            name="Victim pool (x reachable victims)", start=0.25, end=4.0, step=0.25, value=1.0, css_classes=css("pool-scale")
+            label="Victim pool (x reachable victims)", start=0.25, end=4.0, step=0.25, value=1.0, css_classes=css("pool-scale")
         )
         self.scenario.param.watch(lambda _event: self.reset(), "value")
         self.reset()
