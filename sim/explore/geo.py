@@ -60,8 +60,29 @@ class MapView:
             tools="pan,wheel_zoom,box_zoom,reset,save",
         )
         fig.scatter("x", "y", size="size", source=self.sites, fill_color="#dddddd", fill_alpha=0.4, line_color="#555555")
-        dots = fig.scatter("x", "y", size="size", source=self.compounds, fill_color="colour", line_color="black", line_width=0.5)
-        fig.add_layout(LabelSet(x="x", y="y", text="label", source=self.sites, y_offset=12, text_font_size="9pt"))
+        dots = fig.scatter(
+            "x",
+            "y",
+            size="size",
+            source=self.compounds,
+            fill_color="colour",
+            line_color="black",
+            line_width=0.5,
+            legend_field="status",  # grouped in the browser, so the legend follows the day slider
+        )
+        fig.legend.location = "top_right"
+        fig.legend.label_text_font_size = "8pt"
+        fig.add_layout(
+            LabelSet(
+                x="x",
+                y="label_y",
+                text="label",
+                source=self.sites,
+                text_font_size="9pt",
+                text_align="center",
+                text_baseline="top",
+            )
+        )
         for kind, src in self.moves.items():
             fig.add_layout(
                 Arrow(  # type: ignore[call-arg]  # bokeh's stubs say body_line_*, the runtime takes line_*
@@ -100,9 +121,10 @@ class MapView:
         return {
             "x": t.site_lon.tolist(),
             "y": t.site_lat.tolist(),
+            "label_y": (t.site_lat - 1.5 * self.ring).tolist(),  # under the ring of compounds
             "size": [18 + 0.35 * math.sqrt(w) for w in workers],
             "label": [
-                f"{n} ({c}): {int(w):,} workers, {int(a)} active"
+                f"{n} ({c})\n{int(w):,} workers, {int(a)} active"
                 for n, c, w, a in zip(t.site_names, t.site_country, workers, active, strict=True)
             ],
         }
