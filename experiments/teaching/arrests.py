@@ -2,7 +2,9 @@
 
     python experiments/teaching/arrests.py outputs/teaching/02_july_wave
 
-Ranks (workers, managers, bosses) come from the run's ``summary.csv``.  The
+Ranks (workers, managers, bosses), the counts in the first 30 days and six
+months (the windows the July 2025 figures were reported in), and what became
+of the raided compounds come from the run's ``summary.csv``.  The
 nationality of each arrested worker is not in the run's files, so the
 script re-runs the run's exact configuration (``.hydra/config.yaml``, same
 seed: the same numbers) in memory, checks that the re-run reproduces the
@@ -25,17 +27,39 @@ from omegaconf import OmegaConf
 
 from sim import run as run_study
 from sim.analysis.metrics import mean_ci
-from sim.analysis.observed import AP_NATIONALITIES, AP_TOTAL, KOKANG_SHARE, SENIOR_SHARE
+from sim.analysis.observed import (
+    AP_NATIONALITIES,
+    AP_TOTAL,
+    CAMPAIGN_ARRESTS,
+    CAMPAIGN_RAIDS,
+    KOKANG_SHARE,
+    MIN_NATIONALITIES,
+    SENIOR_SHARE,
+)
+from sim.analysis.stats import column_ci
 from sim.config.checks import to_config
 from sim.config.schema import ScamsimConfig
+
+#: Reported for Cambodia six months after July 2025 (Anti-Scam Commission; ``../../docs/sources.md#sealed-six-months``).
+SEALED_SITES_6M = 118
+ARRESTS_6M = 5000
+#: The raid-outcome columns of ``summary.csv`` (sim/analysis/windows.py), in words.
+OUTCOMES = {
+    "raided_kept_operating": "kept operating (the raid did not seal it)",
+    "raided_resumed": "sealed, then working again in place",
+    "raided_relocated": "sealed, then moved to another site",
+    "raided_split": "sealed, then split into small cells",
+    "raided_closed": "sealed, then closed or not back by the end",
+}
 
 
 def column(rows: list[dict[str, str]], name: str) -> np.ndarray:
     return np.array([num(r[name]) for r in rows])
 
 
-def stat(values: np.ndarray) -> str:
-    mean, lo, hi, _n = mean_ci(values)
+def stat(values: np.ndarray, column: str = "") -> str:
+    """Mean [95% CI]; clipped to the possible range of ``column`` when it names a summary column (as the run's table)."""
+    mean, lo, hi, _n = column_ci(values, column) if column else mean_ci(values)
     return ci(mean, lo, hi, 4)
 
 
@@ -52,11 +76,26 @@ def main(argv: list[str] | None = None) -> int:
 
     workers, managers, bosses = (column(rows, c) for c in ("arrests_workers", "arrests_managers", "arrests_bosses"))
     raids = column(rows, "raids")
-    print("\nWho was arrested")
-    print(f"  raids carried out       {stat(raids)}   (July 2025: ~140 raids in all Cambodia, CNA)")
-    print(f"  workers arrested        {stat(workers)}")
-    print(f"  managers arrested       {stat(managers)}")
-    print(f"  bosses arrested         {stat(bosses)}")
+    print("\nIn the window the July 2025 figures were reported in: the first 30 days (the raid rate is calibrated to it)")
+    print(
+        f"  raids                   {stat(column(rows, 'raids_30d'), 'raids_30d')}   (July 2025: ~{CAMPAIGN_RAIDS} raids in all Cambodia, CNA)"
+    )
+    print(
+        f"  arrests (all ranks)     {stat(column(rows, 'arrests_30d'), 'arrests_30d')}   (July 2025: more than {CAMPAIGN_ARRESTS:,} "
+        "in all Cambodia, CNA)"
+    )
+    print(
+        "  six months on: compounds sealed "
+        + stat(column(rows, "sealed_180d"), "sealed_180d")
+        + ", arrests "
+        + stat(column(rows, "arrests_180d"), "arrests_180d")
+    )
+    print(f"                          (reported for Cambodia: ~{SEALED_SITES_6M} sites sealed, ~{ARRESTS_6M:,} arrests)")
+    print("\nWho was arrested, over the whole run (the wave eases off for months after the first 30 days)")
+    print(f"  raids carried out       {stat(raids, 'raids')}")
+    print(f"  workers arrested        {stat(workers, 'arrests_workers')}")
+    print(f"  managers arrested       {stat(managers, 'arrests_managers')}")
+    print(f"  bosses arrested         {stat(bosses, 'arrests_bosses')}")
     senior = (managers + bosses) / np.maximum(workers + managers + bosses, 1)
     print(
         f"  senior share of arrests {stat(senior)}   (observed: {SENIOR_SHARE:.1%} of those deported, Reuters 2026; "
@@ -64,8 +103,20 @@ def main(argv: list[str] | None = None) -> int:
     )
     per_raid = np.where(raids > 0, (workers + managers + bosses) / np.maximum(raids, 1), math.nan)
     print(f"  arrests per raid        {stat(per_raid)}   (observed: ~21 per raid, CNA; ~50 per site in the first weeks, AP)")
-    print(f"  share of raids leaked   {stat(column(rows, 'warned_share'))}   (Telegram warnings, workers moved out days before)")
-    print(f"  nationalities arrested  {stat(column(rows, 'nationalities_arrested'))}   (observed: at least 19)")
+    print(
+        f"  share of raids leaked   {stat(column(rows, 'warned_share'), 'warned_share')}   (Telegram warnings, workers moved out days before)"
+    )
+    print(
+        f"  nationalities arrested  {stat(column(rows, 'nationalities_arrested'), 'nationalities_arrested')}   (observed: at least {MIN_NATIONALITIES})"
+    )
+
+    print("\nWhat became of the compounds raided: share of them, by what followed the first raid that struck each")
+    for key, text in OUTCOMES.items():
+        print(f"  {text:<44}{stat(column(rows, key), key)}")
+    print(
+        "  (Amnesty 2025: more than two thirds of the compounds it documented were never investigated or kept "
+        "operating after police action)"
+    )
 
     cfg = OmegaConf.merge(OmegaConf.structured(ScamsimConfig), OmegaConf.load(folder / ".hydra" / "config.yaml"))
     config = to_config(cfg)

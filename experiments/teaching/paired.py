@@ -33,9 +33,12 @@ from _common import ci, fmt, latest, num, read_csv
 from omegaconf import OmegaConf
 
 from sim.analysis.compare import welch_ci
+from sim.analysis.counterfactual import CF_COLUMNS, COUNTERFACTUAL
 from sim.analysis.metrics import SUMMARY_COLUMNS, mean_ci
 
-DEFAULT_METRICS = ("final_frac", "host_final_frac", "revenue_lost_days", "trough_frac")
+#: Effects measured against each job's paired no-intervention arm (same seeds): read these first.
+DEFAULT_METRICS = ("final_frac_cf", "frac_cf_1y", "host_final_frac_cf", "revenue_lost_days_cf")
+NO_ARM = "n/a (no counterfactual arm)"
 
 #: Costs in raid-equivalents on the small world (as the quick claim study, configs/experiment/claim.yaml,
 #: plus boss actions, assumed to cost an investigation like a protector removal).
@@ -107,6 +110,9 @@ def table_of_means(jobs: list[Job], keys: list[str], metrics: list[str]) -> list
         cells = []
         for m in metrics:
             mean, lo, hi, n = mean_ci(j.values(m))
+            if n == 0 and m in CF_COLUMNS:  # a job without interventions runs no counterfactual arm
+                cells.append(NO_ARM)
+                continue
             cells.append(ci(mean, lo, hi) + ("" if n == len(j.reps) else f" (n={n})"))
         lines.append(f"  {j.label(keys):<{width}}{len(j.reps):>4}  " + "".join(f"{c:<30}" for c in cells))
     done = [j for j in jobs if j.status == "complete"]
@@ -151,17 +157,31 @@ def table_of_differences(jobs: list[Job], base: Job, keys: list[str], metrics: l
     ]
     width = max(len(j.label(keys)) for j in jobs) + 2
     lines.append(f"  {'job':<{width}}{'metric':<20}{'difference':>11}  {'paired 95% CI':<24}{'unpaired 95% CI':<22}verdict")
+    skipped: set[str] = set()
     for job in jobs:
         if job is base or job.status != "complete":
             continue
         pair = pairable(base, job)
         for m in metrics:
+            if m in CF_COLUMNS and not (has_arm(base) and has_arm(job)):
+                skipped.add(m)
+                continue
             r = compare(base, job, m, pair)
             p = f"[{fmt(r['lo'])}, {fmt(r['hi'])}]" if pair else "not paired: other seed"
             u = f"[{fmt(r['ulo'])}, {fmt(r['uhi'])}]"
             v = verdict(r["lo"], r["hi"]) if pair else verdict(r["ulo"], r["uhi"])
             lines.append(f"  {job.label(keys):<{width}}{m:<20}{fmt(r['diff']):>11}  {p:<24}{u:<22}{v}")
+    if skipped:
+        lines.append(
+            f"  ({', '.join(m for m in metrics if m in skipped)}: not compared where a job ran no counterfactual arm "
+            "(no intervention); a job's own _cf value is already its effect against its paired no-intervention arm)"
+        )
     return lines
+
+
+def has_arm(job: Job) -> bool:
+    """Whether the job ran the paired no-intervention arm (its ``_cf`` columns are defined)."""
+    return bool(np.any(~np.isnan(job.values(CF_COLUMNS[0]))))
 
 
 def pairable(base: Job, job: Job) -> bool:
@@ -185,6 +205,16 @@ def planned_raids(cfg) -> float:
     return total
 
 
+def other_actions(cfg) -> float:
+    """Cost of a config's non-raid actions in raid-equivalents: protector removals, site cuts, boss actions."""
+    scen = cfg.scenario
+    return (
+        COSTS["protector_removal"] * len(scen.protector_removals)
+        + COSTS["site_cut"] * sum(len(c.sites) for c in scen.cuts.values())
+        + COSTS["boss_action"] * len(scen.boss_actions)
+    )
+
+
 def table_of_budgets(jobs: list[Job], keys: list[str]) -> list[str]:
     width = max(len(j.label(keys)) for j in jobs) + 2
     lines = [
@@ -196,12 +226,7 @@ def table_of_budgets(jobs: list[Job], keys: list[str]) -> list[str]:
         cfg = job_config(job)
         if cfg is None or job.status != "complete":
             continue
-        scen = cfg.scenario
-        other = (
-            COSTS["protector_removal"] * len(scen.protector_removals)
-            + COSTS["site_cut"] * sum(len(c.sites) for c in scen.cuts.values())
-            + COSTS["boss_action"] * len(scen.boss_actions)
-        )
+        other = other_actions(cfg)
         attempts = job.values("raids") + job.values("raids_deflected")
         mean, lo, hi, _n = mean_ci(attempts)
         lines.append(
@@ -212,13 +237,18 @@ def table_of_budgets(jobs: list[Job], keys: list[str]) -> list[str]:
     return lines
 
 
-def site_shares(job: Job) -> tuple[list[str], dict[int, np.ndarray]]:
-    """Per replication: each site's mean revenue over the last 30 days / the network's pre-intervention revenue."""
+def site_shares(job: Job, arm: str = "scenario") -> tuple[list[str], dict[int, np.ndarray]]:
+    """Per replication: each site's mean revenue over the last 30 days / the network's pre-intervention revenue.
+
+    ``arm`` is ``scenario`` (the job itself) or ``counterfactual`` (its paired
+    no-intervention arm: empty when the job ran none).  The two arms share
+    the warm-up, so the pre-intervention revenue is the same in both.
+    """
     cfg = job_config(job)
     t0 = int(cfg.intervention_day) if cfg is not None else 180
-    rows = [
-        r for r in read_csv(job.folder / "timeseries.csv") if r.get("arm", "scenario") == "scenario"
-    ]  # not the counterfactual arm
+    rows = [r for r in read_csv(job.folder / "timeseries.csv") if r.get("arm", "scenario") == arm]
+    if not rows:
+        return [], {}
     sites = list(dict.fromkeys(r["site"] for r in rows))
     end = max(int(r["day"]) for r in rows)
     before: dict[int, float] = defaultdict(float)
@@ -234,10 +264,10 @@ def site_shares(job: Job) -> tuple[list[str], dict[int, np.ndarray]]:
 
 def table_of_sites(jobs: list[Job], base: Job, keys: list[str]) -> list[str]:
     sites, base_share = site_shares(base)
-    width = max(len(j.label(keys)) for j in jobs) + 2
+    width = max(34, *(len(j.label(keys)) + 2 for j in jobs))
     lines = [
         "Where the revenue is at the end: each site's revenue over the last 30 days, in % of the network's revenue "
-        "before the intervention",
+        "before the intervention; paired differences (points) from the job's own no-intervention arm and from the base job",
         f"  {'job':<{width}}" + "".join(f"{s:>24}" for s in sites),
     ]
     for job in jobs:
@@ -249,6 +279,13 @@ def table_of_sites(jobs: list[Job], base: Job, keys: list[str]) -> list[str]:
             mean, lo, hi, _n = mean_ci(np.array([v[i] for v in share.values()]) * 100)
             cells.append(ci(mean, lo, hi, 3))
         lines.append(f"  {job.label(keys):<{width}}" + "".join(f"{c:>24}" for c in cells))
+        _s, cf_share = site_shares(job, COUNTERFACTUAL)
+        if cf_share:
+            diffs = []
+            for i in range(len(sites)):
+                mean, lo, hi, _n = mean_ci(np.array([(share[k][i] - cf_share[k][i]) * 100 for k in sorted(share)]))
+                diffs.append(("+" if mean >= 0 else "") + ci(mean, lo, hi, 2))
+            lines.append(f"  {'   minus its no-intervention arm':<{width}}" + "".join(f"{c:>24}" for c in diffs))
         if job is not base and pairable(base, job):
             common = sorted(set(share) & set(base_share))
             diffs = []

@@ -24,6 +24,8 @@ from pathlib import Path
 
 from _common import latest, num, read_csv
 
+from sim.analysis.counterfactual import COUNTERFACTUAL
+
 #: Events told as part of the raid on the same compound and day.
 RAID_PARTS = (
     "warning",
@@ -35,6 +37,8 @@ RAID_PARTS = (
     "equipment_seized",
     "kept_operating",
 )
+#: Column of the site table for the paired no-intervention arm.
+NO_INTERVENTION = "no intervention, last 30"
 #: Daily flows: counted, not told one by one.
 FLOWS = ("repatriated", "retrafficked")
 
@@ -61,7 +65,13 @@ SENTENCES = {
     "protection_dropped": "a protector drops {boss} (unpaid)",
     "border_closed": "a land border closes",
     "border_opened": "a land border reopens",
+    "split": "compound {compound} at {site} of {boss} splits into {count} small cells (the compound closes)",
+    "workers_escaped": "{count} workers escape while compound {compound} is moved to {site}",
+    "construction_started": "{boss} starts building at {site}",
+    "boss_bankrupt": "{boss} is bankrupt: his compounds close",
 }
+#: Told one by one only with --all; otherwise counted in the "also in this window" line.
+COUNTED = ("protection_bought", "compound_founded", "construction_started")
 
 
 def raid_line(parts: dict[str, int], site: str, compound: str, boss: str) -> str:
@@ -106,7 +116,7 @@ def story(rows: list[dict[str, str]], t0: int, replication: int, lo: int, hi: in
                 lines.append((day, i, f"RAIDREF {day} {comp} {site} {boss}"))
             raids[key][kind] = count
             continue
-        if kind in ("protection_bought", "compound_founded") and not show_all:
+        if kind in COUNTED and not show_all:
             flows[kind] += 1
             continue
         text = SENTENCES.get(kind, kind).format(
@@ -131,17 +141,28 @@ def story(rows: list[dict[str, str]], t0: int, replication: int, lo: int, hi: in
             "retrafficked": "times someone was re-trafficked",
             "protection_bought": "protection purchases",
             "compound_founded": "new compounds founded (growth)",
+            "construction_started": "buildings started (growth or a move)",
         }
         summary = ", ".join(f"{n} {told.get(k, k)}" for k, n in sorted(flows.items()))
         out.append(f"  also in this window (use --all to list): {summary}")
     return out
 
 
-def site_table(run: Path, t0: int) -> list[str]:
-    """Workers and revenue by site, mean over replications: before, trough window and end."""
-    rows = [r for r in read_csv(run / "timeseries.csv") if r.get("arm", "scenario") == "scenario"]  # not the counterfactual arm
-    days = sorted({int(r["day"]) for r in rows})
-    end = days[-1]
+def site_data(run: Path, t0: int) -> dict:
+    """Workers and revenue by site and window, mean over replications (what :func:`site_table` prints).
+
+    Windows: ``before`` (30 days before the intervention), ``days 0-60``,
+    ``last 30 days`` and, when the run has the paired no-intervention arm
+    (``arm`` = ``counterfactual`` in ``timeseries.csv``), ``NO_INTERVENTION``:
+    that arm's last 30 days, where each site would have been without the
+    intervention (same seeds).  Returns ``sites``, ``windows``, ``replications``,
+    ``revenue`` and ``workers`` (``{(window, site): USD/day or workers}``) and
+    ``total_before`` (the network's revenue per day before the intervention).
+    """
+    table = read_csv(run / "timeseries.csv")
+    rows = [r for r in table if r.get("arm", "scenario") == "scenario"]
+    cf_rows = [r for r in table if r.get("arm") == COUNTERFACTUAL]
+    end = max(int(r["day"]) for r in rows)
     windows = {
         "before": (t0 - 30, t0 - 1),
         "days 0-60": (t0, t0 + 60),
@@ -149,26 +170,45 @@ def site_table(run: Path, t0: int) -> list[str]:
     }
     reps = sorted({r["replication"] for r in rows})
     sites = list(dict.fromkeys(r["site"] for r in rows))
-    acc: dict[tuple[str, str, str], float] = defaultdict(float)
-    for r in rows:
-        d = int(r["day"])
-        for w, (a, b) in windows.items():
-            if a <= d <= b:
-                acc[(w, r["site"], "rev")] += num(r["revenue_usd"]) / (b - a + 1) / len(reps)
-                acc[(w, r["site"], "wk")] += num(r["workers"]) / (b - a + 1) / len(reps)
-    total_before = sum(acc[("before", s, "rev")] for s in sites) or 1.0
+    revenue: dict[tuple[str, str], float] = defaultdict(float)
+    workers: dict[tuple[str, str], float] = defaultdict(float)
+    for arm_rows, names in ((rows, list(windows)), (cf_rows, [NO_INTERVENTION])):
+        for r in arm_rows:
+            d = int(r["day"])
+            for w in names:
+                a, b = windows.get(w, windows["last 30 days"])
+                if a <= d <= b:
+                    revenue[(w, r["site"])] += num(r["revenue_usd"]) / (b - a + 1) / len(reps)
+                    workers[(w, r["site"])] += num(r["workers"]) / (b - a + 1) / len(reps)
+    return {
+        "sites": sites,
+        "windows": [*windows, NO_INTERVENTION] if cf_rows else list(windows),
+        "replications": len(reps),
+        "revenue": dict(revenue),
+        "workers": dict(workers),
+        "total_before": sum(revenue.get(("before", s), 0.0) for s in sites) or 1.0,
+    }
+
+
+def site_table(run: Path, t0: int) -> list[str]:
+    """Workers and revenue by site, mean over replications: before, trough window and end (and without the intervention)."""
+    data = site_data(run, t0)
+    sites, shown = data["sites"], data["windows"]
     lines = [
-        f"Sites, mean of {len(reps)} replication(s): workers and revenue (USD thousand/day, and % of the network's pre-intervention revenue)",
-        f"  {'site':<16}" + "".join(f"{w:>26}" for w in windows),
+        f"Sites, mean of {data['replications']} replication(s): workers and revenue (USD thousand/day, and % of the "
+        "network's pre-intervention revenue)",
+        f"  {'site':<16}" + "".join(f"{w:>26}" for w in shown),
     ]
     for s in [*sites, "ALL SITES"]:
         cells = []
-        for w in windows:
+        for w in shown:
             pick = sites if s == "ALL SITES" else [s]
-            wk = sum(acc[(w, x, "wk")] for x in pick)
-            rev = sum(acc[(w, x, "rev")] for x in pick)
-            cells.append(f"{wk:>7.0f} wk {rev / 1e3:>7.0f}k ({100 * rev / total_before:>4.0f}%)")
+            wk = sum(data["workers"].get((w, x), 0.0) for x in pick)
+            rev = sum(data["revenue"].get((w, x), 0.0) for x in pick)
+            cells.append(f"{wk:>7.0f} wk {rev / 1e3:>7.0f}k ({100 * rev / data['total_before']:>4.0f}%)")
         lines.append(f"  {s:<16}" + "".join(f"{c:>26}" for c in cells))
+    if NO_INTERVENTION in shown:
+        lines.append(f"  ('{NO_INTERVENTION}': the same last 30 days in the paired run without the intervention, same seeds)")
     return lines
 
 
