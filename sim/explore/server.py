@@ -22,7 +22,11 @@ def parser() -> argparse.ArgumentParser:
         description="Serve the scamsim explorer: an interactive page over the model, in the browser.",
     )
     p.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port to serve on (default {DEFAULT_PORT}; 0 = any free port)")
-    p.add_argument("--host", default="localhost", help="address to listen on (default localhost: this machine only)")
+    p.add_argument(
+        "--host",
+        default="localhost",
+        help="address to listen on (default localhost: this machine only; 0.0.0.0 serves a classroom network)",
+    )
     p.add_argument("--show", action="store_true", help="open the page in the default web browser")
     p.add_argument(
         "--outputs",
@@ -51,7 +55,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     outputs = args.outputs.resolve()
     port = args.port or free_port(args.host)
-    origins = sorted({f"{args.host}:{port}", f"localhost:{port}", f"127.0.0.1:{port}"})
+    local = args.host in ("localhost", "127.0.0.1")
+    # a classroom server (--host 0.0.0.0) is reached under names this machine cannot know: accept any origin there
+    origins = sorted({f"{args.host}:{port}", f"localhost:{port}", f"127.0.0.1:{port}"}) if local else ["*"]
     try:
         server = pn.serve(
             {"/": lambda: create_app(outputs)},
