@@ -156,6 +156,9 @@ def help_text() -> str:
         "output: outputs/<scenario>/<world>/<date_time>/ (hydra.run.dir=<dir> to choose): timeseries.csv,",
         "  events.csv, summary.csv, summary.json, revenue_by_site.png, and status.json (written last).",
         "",
+        "explorer: scamsim explore [--port 8765] (or python -m sim.explore) serves an interactive page",
+        '  over the model in the browser (needs the explore extra: pip install -e ".[explore]").',
+        "",
         "more: python -m sim --hydra-help (Hydra's own flags and options), README.md.",
     ]
     return "\n".join(lines)
