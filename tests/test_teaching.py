@@ -14,6 +14,7 @@ exercise fails here or there.
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import re
@@ -243,3 +244,68 @@ def test_instructor_guide_answers_every_worksheet():
     for worksheet in WORKSHEETS:
         assert worksheet.name in guide, f"INSTRUCTOR.md has no answers for {worksheet.name}"
     assert "seed" in guide and "95% CI" in guide
+
+
+# ----------------------------------------------------------------------------- generated answers
+
+
+@pytest.fixture(scope="module")
+def answers_module():
+    """``experiments/teaching/answers.py``, imported the way the scripts import each other (their folder on the path)."""
+    sys.path.insert(0, str(TEACHING))
+    try:
+        import answers
+
+        yield answers
+    finally:
+        sys.path.remove(str(TEACHING))
+
+
+def test_answers_json_records_commit_model_version_and_every_worksheet(answers_module):
+    data = json.loads((TEACHING / "answers.json").read_text())
+    meta = data["meta"]
+    assert re.fullmatch(r"[0-9a-f]{40}", meta["git_commit"]), "answers.json must name the commit the runs were made at"
+    assert meta["model_version"] == answers_module.MODEL_VERSION
+    assert meta["package_version"] and meta["log_dir"].startswith("outputs/teaching/worksheets/")
+    assert set(answers_module.COLLECT) <= set(data), "answers.json lacks a worksheet: rerun run_worksheets.py"
+
+
+def test_instructor_guide_and_budget_box_are_what_answers_json_makes(answers_module):
+    """No number in the answer blocks is typed by hand: they are rendered from answers.json (and the configs)."""
+    data = json.loads((TEACHING / "answers.json").read_text())
+    guide, sheet, failed = answers_module.rendered(data)
+    assert not failed, f"the guide's prose claims what the numbers no longer support: {failed}"
+    assert guide == (TEACHING / "INSTRUCTOR.md").read_text(), (
+        "INSTRUCTOR.md is not what answers.json makes: run python experiments/teaching/answers.py"
+    )
+    assert sheet == (TEACHING / "06_budget.md").read_text(), (
+        "worksheet 6's budget box is not what the policy configs make: run python experiments/teaching/answers.py"
+    )
+
+
+def test_every_command_the_answers_quote_is_in_its_worksheet():
+    """answers.py reads the folder of a command by its exact text: each must still be in the worksheet."""
+    tree = ast.parse((TEACHING / "answers.py").read_text())
+    quoted = 0
+    for fn in (n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name.startswith("collect_")):
+        sheet = next(TEACHING.glob(f"{fn.name.removeprefix('collect_')}_*.md"))
+        lines = {" ".join(c) for c in commands(sheet)}
+        for call in (n for n in ast.walk(fn) if isinstance(n, ast.Call)):
+            if isinstance(call.func, ast.Attribute) and call.func.attr == "folder" and call.args:
+                arg = call.args[0]
+                if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                    quoted += 1
+                    assert " ".join(shlex.split(arg.value)) in lines, f"{sheet.name} no longer has {arg.value!r}"
+    assert quoted >= 20
+
+
+def test_story_tells_every_event_kind():
+    """story.py puts every kind of event into words (a new kind would otherwise be printed raw)."""
+    sys.path.insert(0, str(TEACHING))
+    try:
+        import story
+    finally:
+        sys.path.remove(str(TEACHING))
+    told = {*story.SENTENCES, *story.RAID_PARTS, *story.FLOWS, "raid"}
+    missing = sorted(k.value for k in EventKind if k.value not in told)
+    assert not missing, f"story.py has no sentence for {missing}"
