@@ -1408,6 +1408,12 @@ def block_06(a: dict) -> str:
     lowest_host = min(POLICIES, key=lambda n: pol[n]["host_final_frac_cf"]["mean"])
     lowest_1y = min(POLICIES, key=lambda n: pol[n]["frac_cf_1y"]["mean"])
     sus, pf, pi, bf = pol["sustained"], pol["protection_first"], pol["protection_and_infrastructure"], pol["bosses_first"]
+    for name in POLICIES:  # the policy files must still be those the runs were made with
+        live = paired.planned_raids(sim.compose(["+teaching=06_budget", f"+teaching/policy={name}"]))
+        expect(
+            abs(live - pol[name]["budget"]["planned"]) < 0.05,
+            f"configs/teaching/policy/{name}.yaml is the file answers.json was made with (rerun run_worksheets.py)",
+        )
     mp = w["my_policy"]
     lines = [
         *rows,
