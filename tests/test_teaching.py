@@ -252,13 +252,11 @@ def test_instructor_guide_answers_every_worksheet():
 @pytest.fixture(scope="module")
 def answers_module():
     """``experiments/teaching/answers.py``, imported the way the scripts import each other (their folder on the path)."""
-    sys.path.insert(0, str(TEACHING))
-    try:
+    with pytest.MonkeyPatch.context() as mp:
+        mp.syspath_prepend(str(TEACHING))
         import answers
 
         yield answers
-    finally:
-        sys.path.remove(str(TEACHING))
 
 
 def test_answers_json_records_commit_model_version_and_every_worksheet(answers_module):
@@ -301,11 +299,9 @@ def test_every_command_the_answers_quote_is_in_its_worksheet():
 
 def test_story_tells_every_event_kind():
     """story.py puts every kind of event into words (a new kind would otherwise be printed raw)."""
-    sys.path.insert(0, str(TEACHING))
-    try:
+    with pytest.MonkeyPatch.context() as mp:
+        mp.syspath_prepend(str(TEACHING))
         import story
-    finally:
-        sys.path.remove(str(TEACHING))
     told = {*story.SENTENCES, *story.RAID_PARTS, *story.FLOWS, "raid"}
     missing = sorted(k.value for k in EventKind if k.value not in told)
     assert not missing, f"story.py has no sentence for {missing}"
