@@ -13,7 +13,7 @@ import pytest
 from sim import compose, run
 from sim.analysis.compare import paired, welch_ci
 
-BASE = ["world=small", "horizon_days=540", "progress=false"]
+BASE = ["world=small", "horizon_days=540", "progress=false", "counterfactual=false"]  # pairing across runs, not arms
 
 
 @pytest.fixture(scope="module")
