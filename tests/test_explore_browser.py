@@ -10,7 +10,7 @@ shows and against the Python API, never against constants; waits have
 generous limits and no test asserts how long anything took.
 
 Without Playwright or a Chromium the tests skip and say which is missing,
-except under CI (``CI=true``), where ``.ci/run`` installs the browser and a
+except under CI (``CI=true``), where ``.ci/browser`` (the first step of the test command) installs the browser and a
 missing one is a failure, not a skip.  Screenshots are saved under pytest's
 ``tmp_path`` and in ``artifacts/`` (git-ignored).
 """
@@ -43,7 +43,7 @@ WAIT_MS = 180_000  # a generous limit for a run on a loaded 2-core machine; neve
 
 def _missing(reason: str) -> None:
     if os.environ.get("CI") == "true":
-        pytest.fail(f"{reason}; .ci/run installs it, so under CI this is an error, not a skip")
+        pytest.fail(f"{reason}; .ci/browser installs it, so under CI this is an error, not a skip")
     pytest.skip(reason)
 
 

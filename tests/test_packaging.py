@@ -133,3 +133,16 @@ def test_no_log_file_in_run_or_sweep_folders(tmp_path, kind):
         assert all((job / "status.json").is_file() for job in jobs)
     logs = [str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*.log")]
     assert not logs, f"log files in the run folders (Hydra's default job logging writes an empty <job>.log): {logs}"
+
+
+def test_ci_runs_the_readme_test_command_verbatim():
+    """A new user and CI run the same thing: the one command line of .ci/run is a line of the README."""
+    commands = [
+        line
+        for line in (ROOT / ".ci" / "run").read_text().splitlines()
+        if line.strip() and not line.startswith("#") and not line.startswith(("set ", "cd "))
+    ]
+    assert len(commands) == 1, commands
+    readme_lines = {line.strip() for line in (ROOT / "README.md").read_text().splitlines()}
+    assert commands[0].strip() in readme_lines
+    assert "python -m pytest" in commands[0]
