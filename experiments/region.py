@@ -30,7 +30,7 @@ import numpy as np
 from joblib import Parallel, delayed
 
 import sim
-from sim.analysis.counterfactual import ONE_YEAR
+from sim.analysis.counterfactual import ONE_YEAR, effect_class
 from sim.analysis.metrics import mean_ci
 from sim.model import run_replication
 from sim.runs.provenance import git_commit, version
@@ -68,7 +68,7 @@ def cell(world: str, seed: int, reps: int, supply: float, pool: float, retained:
         out[name] = {"mean": mean, "ci_low": lo, "ci_high": hi, "n": n, "values": [float(v) for v in values]}
     y = out["frac_cf_1y"]
     assert isinstance(y, dict)
-    out["class"] = "lasting" if y["ci_high"] < 0.8 else "recovers" if y["ci_low"] > 0.9 else "partial"
+    out["class"] = effect_class(y["ci_low"], y["ci_high"])
     return out
 
 

@@ -21,12 +21,13 @@ import json
 import math
 from pathlib import Path
 
+from sim.analysis.counterfactual import LASTING_LEVEL, RECOVERY_LEVEL, effect_class
 from sim.analysis.patterns import PATTERNS
 from sim.config.compose import compose
 from sim.runs.atomic import atomic_write
 
 ROOT = Path(__file__).resolve().parents[1]
-LASTING, RECOVERED = 0.8, 0.9  # frac_cf_1y CI wholly below 0.8: lasting; wholly above 0.9: recovers (as region.py)
+LASTING, RECOVERED = LASTING_LEVEL, RECOVERY_LEVEL  # the thresholds of every "lasting" / "recovers" in results/
 SCENARIO_COLUMNS = (
     ("frac_cf_1y", "one year on / counterfactual"),
     ("final_frac_cf", "end of run / counterfactual"),
@@ -60,13 +61,7 @@ def ci(row: dict[str, str], col: str, digits: int = 3) -> str:
 
 
 def classify(lo: float, hi: float) -> str:
-    if not (math.isfinite(lo) and math.isfinite(hi)):
-        return "n/a"
-    if hi < LASTING:
-        return "lasting"
-    if lo > RECOVERED:
-        return "recovers"
-    return "partial"
+    return effect_class(lo, hi) if math.isfinite(lo) and math.isfinite(hi) else "n/a"
 
 
 def never(row: dict[str, str], col: str = "recovery_days_cf") -> int:

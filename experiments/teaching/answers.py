@@ -36,6 +36,8 @@ import story
 from _common import ROOT, num, read_csv
 
 import sim
+from sim.analysis.counterfactual import LASTING_LEVEL, RECOVERY_LEVEL
+from sim.analysis.counterfactual import effect_class as classify_effect
 from sim.analysis.stats import column_ci, t_quantile
 
 HERE = Path(__file__).resolve().parent
@@ -47,7 +49,7 @@ BUDGET_SHEET = HERE / "06_budget.md"
 MODEL_VERSION = 2
 #: Thresholds of ``experiments/region.py`` for the effect one year on (``frac_cf_1y``): "lasting" when the
 #: whole 95% CI is below LASTING, "recovers" when it is above RECOVERS, "partial" otherwise.
-LASTING, RECOVERS = 0.8, 0.9
+LASTING, RECOVERS = LASTING_LEVEL, RECOVERY_LEVEL
 POLICIES = ("july_2025", "sustained", "protection_first", "protection_and_infrastructure", "bosses_first", "largest_first")
 
 
@@ -266,12 +268,8 @@ def budget(j: paired.Job) -> dict:
 
 
 def effect_class(s: dict) -> str:
-    """``lasting``, ``recovers`` or ``partial`` from the CI of ``frac_cf_1y`` (the thresholds of experiments/region.py)."""
-    if s["hi"] is not None and s["hi"] < LASTING:
-        return "lasting"
-    if s["lo"] is not None and s["lo"] > RECOVERS:
-        return "recovers"
-    return "partial"
+    """``lasting``, ``recovers`` or ``partial`` from the CI of ``frac_cf_1y`` (sim.analysis.counterfactual's thresholds)."""
+    return classify_effect(s["lo"], s["hi"])
 
 
 # ----------------------------------------------------------------------------- collect: one function per worksheet

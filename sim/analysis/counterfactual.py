@@ -31,6 +31,7 @@ __all__ = [
     "COUNTERFACTUAL",
     "counterfactual_config",
     "counterfactual_metrics",
+    "effect_class",
     "empty_scenario",
     "has_interventions",
 ]
@@ -38,6 +39,8 @@ __all__ = [
 #: The counterfactual arm's scenario name and its ``arm`` label in ``timeseries.csv``.
 COUNTERFACTUAL = "counterfactual"
 RECOVERY_LEVEL = 0.9
+#: A lasting effect: the network at least 20% below where it would have been.
+LASTING_LEVEL = 0.8
 ONE_YEAR = (335, 365)
 DISPLACEMENT = (90, 240)
 
@@ -65,6 +68,16 @@ def empty_scenario(scenario: ScenarioConf) -> ScenarioConf:
 def counterfactual_config(config: ScamsimConfig) -> ScamsimConfig:
     """The same config with the empty scenario: same world, mechanisms, seed and horizon."""
     return dataclasses.replace(config, scenario=empty_scenario(config.scenario))
+
+
+def effect_class(ci_low: float | None, ci_high: float | None) -> str:
+    """``lasting`` if the CI of a ratio to the counterfactual lies wholly below :data:`LASTING_LEVEL`,
+    ``recovers`` if wholly above :data:`RECOVERY_LEVEL`, ``partial`` otherwise (also when a bound is missing)."""
+    if ci_high is not None and ci_high < LASTING_LEVEL:
+        return "lasting"
+    if ci_low is not None and ci_low > RECOVERY_LEVEL:
+        return "recovers"
+    return "partial"
 
 
 def _ratio(num: float, den: float) -> float:

@@ -37,9 +37,8 @@ def _band(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return mean, half
 
 
-def _relative_to_cf(res: StudyResult) -> np.ndarray:
-    """7-day revenue of each replication over its paired no-intervention arm's (same seed), shape (reps, days)."""
-    rev = np.stack([rolling7(r) for r in res.revenue()])
+def _relative_to_cf(rev: np.ndarray, res: StudyResult) -> np.ndarray:
+    """7-day revenue ``rev`` of each replication over its paired no-intervention arm's (same seed), shape (reps, days)."""
     cf = np.stack([rolling7(r) for r in res.revenue("counterfactual")])
     return np.divide(rev, cf, out=np.ones_like(rev), where=cf > 0)
 
@@ -61,7 +60,7 @@ def revenue_by_scenario(results: dict[str, StudyResult], path: Path) -> None:
         (line,) = ax2.plot(days, mean, label=name)
         ax2.fill_between(days, mean - half, mean + half, alpha=0.2, color=line.get_color())
         if res.counterfactual:
-            mean, half = _band(_relative_to_cf(res))
+            mean, half = _band(_relative_to_cf(rev, res))
             ax1.plot(days, mean, label=name, color=line.get_color())
             ax1.fill_between(days, mean - half, mean + half, alpha=0.2, color=line.get_color())
     for ax in (ax1, ax2):
