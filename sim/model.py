@@ -12,7 +12,7 @@ spawned as short-lived processes.  Workers are never processes: see
 from __future__ import annotations
 
 from collections.abc import Generator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import simpy
@@ -25,11 +25,13 @@ from sim.core.streams import Streams
 from sim.core.world import World, build_world
 from sim.mechanisms.border import Border
 from sim.mechanisms.bosses import Bosses
+from sim.mechanisms.closures import Closures
 from sim.mechanisms.decisions import Decisions
 from sim.mechanisms.finance import Finance
 from sim.mechanisms.growth import Growth
 from sim.mechanisms.infrastructure import Infrastructure
 from sim.mechanisms.labour import Labour
+from sim.mechanisms.network import Network
 from sim.mechanisms.operations import Operations
 from sim.mechanisms.protection import Protection
 from sim.mechanisms.raids import Raids
@@ -57,6 +59,7 @@ class ReplicationResult:
     nationalities: list[str]
     arrests_by_nationality: np.ndarray  # workers arrested in raids, per nationality
     compounds_founded: int
+    network: list[tuple[int, list[tuple[str, str, str, float]], dict]] = field(default_factory=list)  # (day, edges, measures)
 
     @property
     def compound_workers(self) -> np.ndarray:
@@ -90,14 +93,16 @@ class Model:
         self.border = Border(ctx)
         self.infrastructure = Infrastructure(ctx)
         self.protection = Protection(ctx)
+        self.network = Network(ctx, self.protection)
         self.labour = Labour(ctx)
         self.victims = Victims(ctx)
         self.finance = Finance(ctx)
         self.space = Space(ctx)
         self.decisions = Decisions(ctx, self.protection, self.infrastructure, self.border, self.space)
         self.growth = Growth(ctx, self.decisions, self.border, self.space, self.victims, self.labour)
-        self.bosses = Bosses(ctx, self.decisions, self.growth, self.protection, self.infrastructure, self.finance)
-        self.raids = Raids(ctx, self.protection, self.bosses, self.labour)
+        self.bosses = Bosses(ctx, self.decisions, self.growth, self.protection, self.infrastructure, self.finance, self.network)
+        self.raids = Raids(ctx, self.protection, self.bosses, self.labour, self.network)
+        self.closures = Closures(ctx, self.decisions, self.protection, self.space)
         self.recruitment = Recruitment(ctx, self.border, self.labour)
         self.repatriation = Repatriation(ctx)
         self.operations = Operations(ctx, self.protection, self.infrastructure, self.finance, self.victims)
@@ -111,6 +116,9 @@ class Model:
             self.labour,
             self.victims,
             self.finance,
+            self.network,
+            self.closures,
+            self.repatriation,
         )
 
     @property
@@ -129,6 +137,8 @@ class Model:
         """Every worker-level flow of one day, after that day's scheduled interventions."""
         cfg = self.ctx.config
         pressure = self.raids.site_pressure(day + 0.5)
+        if self.closures.orders:
+            pressure = np.minimum(pressure + self.closures.pressure(day + 0.5), 1.0)
         for site, p in zip(self.ctx.world.sites, pressure, strict=True):
             site.pressure = float(p)
         self.decisions.observe(pressure)
@@ -159,6 +169,8 @@ class Model:
             ctx.env.process(self.protection.protector_process(protector))
         self.scenario.schedule()
         ctx.env.process(self._daily())
+        if ctx.config.network.snapshot_days:
+            ctx.env.process(self.network.snapshot_process())
         ctx.env.run(until=ctx.horizon)
         rec = ctx.recorder
         return ReplicationResult(
@@ -175,6 +187,7 @@ class Model:
             nationalities=world.nationalities,
             arrests_by_nationality=self.raids.arrests_by_nationality,
             compounds_founded=world.compounds.n - ctx.initial_compounds,
+            network=self.network.snapshots,
         )
 
 

@@ -23,7 +23,7 @@ import numpy as np
 
 from sim.analysis.stats import rolling7
 from sim.config import columns
-from sim.config.schema import ScamsimConfig, ScenarioConf
+from sim.config.schema import ScamsimConfig, ScenarioConf, TargetingConf
 from sim.model import ReplicationResult
 
 __all__ = [
@@ -53,13 +53,16 @@ def _intervention_fields(scenario: ScenarioConf) -> list[str]:
 
 
 def has_interventions(scenario: ScenarioConf) -> bool:
-    """True when any intervention list of the scenario (campaigns, cuts, ... or any kind added later) is non-empty."""
-    return any(len(getattr(scenario, name)) for name in _intervention_fields(scenario))
+    """True when any intervention list of the scenario (campaigns, cuts, ... or any kind added later) is non-empty,
+    or its network targeting removes anyone."""
+    lists = any(len(getattr(scenario, name)) for name in _intervention_fields(scenario))
+    return lists or (scenario.targeting.strategy != "none" and scenario.targeting.count > 0)
 
 
 def empty_scenario(scenario: ScenarioConf) -> ScenarioConf:
-    """The scenario with every intervention list emptied, named ``counterfactual``."""
+    """The scenario with every intervention list emptied and no targeting, named ``counterfactual``."""
     empty: dict[str, Any] = {name: type(getattr(scenario, name))() for name in _intervention_fields(scenario)}
+    empty["targeting"] = TargetingConf()
     return dataclasses.replace(
         scenario, name=COUNTERFACTUAL, description=f"no intervention (counterfactual of {scenario.name})", **empty
     )

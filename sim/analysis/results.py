@@ -21,6 +21,9 @@ from sim.config.schema import ScamsimConfig
 from sim.core.recorder import SERIES
 from sim.model import ReplicationResult
 
+#: The columns of ``network.csv`` after replication, arm and day (:meth:`sim.mechanisms.network.Network.measures`).
+NETWORK_MEASURES = ("nodes", "edges", "components", "largest_component_share", "global_efficiency", "mean_protection")
+
 
 @dataclass
 class StudyResult:
@@ -102,6 +105,35 @@ class StudyResult:
             [(r.replication, *(s[c] for c in SUMMARY_COLUMNS)) for r, s in zip(self.replications, self.summaries, strict=True)],
             dtype,
         )
+
+    def _arms(self) -> list[tuple[str, ReplicationResult]]:
+        return [("scenario", r) for r in self.replications] + [(COUNTERFACTUAL, r) for r in self.counterfactual or []]
+
+    @property
+    def network(self) -> np.ndarray:
+        """Structured array: the network's measures at each snapshot day, per arm and replication."""
+        dtype = [("replication", "i4"), ("arm", "U14"), ("day", "i4")] + [
+            (m, "i8" if m in ("nodes", "edges", "components") else "f8") for m in NETWORK_MEASURES
+        ]
+        rows = [
+            (r.replication, arm, day, *(m[k] for k in NETWORK_MEASURES)) for arm, r in self._arms() for day, _, m in r.network
+        ]
+        return np.array(rows, dtype)
+
+    @property
+    def network_edges(self) -> np.ndarray:
+        """Structured array: the network's edge list at each snapshot day, per arm and replication."""
+        dtype = [
+            ("replication", "i4"),
+            ("arm", "U14"),
+            ("day", "i4"),
+            ("source", "U64"),
+            ("target", "U64"),
+            ("kind", "U12"),
+            ("weight", "f8"),
+        ]
+        rows = [(r.replication, arm, day, *edge) for arm, r in self._arms() for day, edges, _ in r.network for edge in edges]
+        return np.array(rows, dtype)
 
     def revenue(self, arm: str = "scenario") -> np.ndarray:
         """Total daily revenue, shape (replications, days), of the scenario arm or the ``counterfactual`` arm."""

@@ -19,6 +19,7 @@ from omegaconf import DictConfig
 from sim.config.design import apply_design
 from sim.config.errors import ConfigError
 from sim.config.keys import check_keys, to_object
+from sim.config.network_checks import check_interventions, check_network
 from sim.config.schema import ScamsimConfig
 
 RANKS = ("local", "provincial", "national")
@@ -56,7 +57,9 @@ def validate(config: ScamsimConfig) -> None:
     _check_ranges(config, "")
     _check_replications(config)
     _check_world(config)
+    check_network(config, boss_names(config), _check_day)
     _check_scenario(config)
+    check_interventions(config, _known_site, _check_day)
     _check_output(config)
 
 
@@ -196,6 +199,7 @@ def known_countries(config: ScamsimConfig) -> set[str]:
     """Countries the world knows: its sites', their grid suppliers' and the recruits' entry routes."""
     world = config.world
     names = {s.country for s in world.sites.values()} | {s.grid_supplier for s in world.sites.values()}
+    names |= {c for s in world.sites.values() for c in s.grid_alternates}
     names |= {n.entry_via for n in world.nationalities.values()}
     return names - {""}
 
@@ -237,7 +241,7 @@ def _check_scenario(config: ScamsimConfig) -> None:
     for i, act in enumerate(scen.boss_actions):
         key = f"scenario.boss_actions.{i}"
         _check_day(config, f"{key}.day", act.day)
-        if act.boss not in bosses:
+        if act.boss and act.boss not in bosses:
             raise ConfigError(
                 f"{key}.boss", act.boss, "unknown boss; bosses are named <site>-boss-<k>, e.g. " + ", ".join(sorted(bosses)[:3])
             )

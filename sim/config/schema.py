@@ -35,6 +35,7 @@ class SiteConf:
     workers: int = param(0, "people", 0, 10_000_000)
     bosses: int = param(1, "bosses", 0, 10000)
     grid_supplier: str = ""  # country whose grid feeds the site ("" = its own)
+    grid_alternates: list[str] = field(default_factory=list)  # countries it can switch to when its supplier cuts
     base_pressure: float = prob(0.0)
     attractiveness: float = param(1.0, "relative revenue", 0.0, 100.0)
 
@@ -46,6 +47,7 @@ class ProtectorConf:
     rank: str = "local"  # local | provincial | national
     sites: list[str] = field(default_factory=list)
     strength: float = prob(0.5)
+    patron: str = ""  # the protector of higher rank above this one (patronage); "" = none
 
 
 @dataclass
@@ -55,10 +57,19 @@ class NationalityConf:
 
 
 @dataclass
+class SyndicateConf:
+    """A named owner group running several compounds (the Prince Group ran at least ten, US DOJ 2025)."""
+
+    members: list[str] = field(default_factory=list)  # boss names, <site>-boss-<k>
+    chairman: str = ""  # one of the members ("" = the first)
+
+
+@dataclass
 class WorldConf:
     name: str = MISSING
     sites: dict[str, SiteConf] = field(default_factory=dict)
     protectors: dict[str, ProtectorConf] = field(default_factory=dict)
+    syndicates: dict[str, SyndicateConf] = field(default_factory=dict)  # bosses in none are grouped at random (network)
     nationalities: dict[str, NationalityConf] = field(default_factory=dict)
     compound_size_sigma: float = param(0.7, "log-sd", 0.0, 3.0, "assumed: compounds range from cells of tens to thousands")
     capacity_headroom: float = param(1.15, "capacity / initial workforce", 1.0, 10.0)
@@ -99,9 +110,11 @@ class CutConf:
     end_day: int | None = None
     by: str = "Thailand"
     sites: list[str] = field(default_factory=list)
-    power: bool = True
+    power: bool = True  # grid power: lost only where `by` is the site's country or every supplier it can draw on
     internet: bool = True
-    substitutes: bool = False  # also block generators' fuel and satellite links
+    substitutes: bool = False  # also block generators' fuel and satellite links (both of the two below)
+    fuel: bool = False  # block fuel for generators
+    satellite: bool = False  # disable satellite terminals
 
 
 @dataclass
@@ -112,9 +125,55 @@ class ProtectorRemovalConf:
 
 @dataclass
 class BossActionConf:
-    boss: str = MISSING
+    boss: str = ""  # a boss name, or "" with `syndicate`
+    syndicate: str = ""  # a named syndicate: the action hits every member (its chairman first)
     day: int = param(0, "days after intervention start", -36500, 36500)
     action: str = "indict"  # indict | sanction | arrest
+
+
+@dataclass
+class ClosureOrderConf:
+    """An order to close every compound at some sites by a deadline (a licence ban, an SEZ closure).
+
+    From ``day`` the order adds ``site_pressure`` at its sites (bosses with
+    notice may move out); at ``deadline_day`` each standing compound there
+    closes unless its protection shields it (``1 - protection.shield_max *
+    protection``); with ``demolish`` its building is pulled down too.  The
+    workers of a closed compound are handed to the authorities with
+    ``detain_share`` (the rest scatter, as fled).
+    """
+
+    day: int = param(0, "days after intervention start", -36500, 36500)
+    deadline_day: int = param(0, "days after intervention start", -36500, 36500)
+    sites: list[str] = field(default_factory=list)  # empty = every site in `country`
+    country: str = ""
+    site_pressure: float = prob(0.5, "assumed: pressure the order adds at its sites until the deadline")
+    detain_share: float = prob(0.5, "assumed: share of a closed compound's workers taken into custody")
+    demolish: bool = False
+
+
+@dataclass
+class HandoverConf:
+    """Authorities (or an armed group) round up foreign workers at sites and hand them over, ``per_day`` at most."""
+
+    day: int = param(0, "days after intervention start", -36500, 36500)
+    end_day: int | None = None
+    sites: list[str] = field(default_factory=list)
+    per_day: int = param(500, "people/day", 0, 1_000_000)
+
+
+@dataclass
+class TargetingConf:
+    """Removals chosen on the network (Bright et al. 2017): ``count`` nodes by ``strategy`` on ``day``.
+
+    Bosses are removed by arrest, protectors by removal from office.  ``none``
+    removes nobody.
+    """
+
+    strategy: str = "none"  # none | random | degree | betweenness | money | rank
+    count: int = param(0, "removals", 0, 10000)
+    day: int = param(-10, "days after intervention start", -36500, 36500)
+    nodes: str = "any"  # any | bosses | protectors: which nodes the strategy may pick
 
 
 @dataclass
@@ -154,6 +213,9 @@ class ScenarioConf:
     border_closures: list[BorderClosureConf] = field(default_factory=list)
     source_measures: dict[str, SourceMeasureConf] = field(default_factory=dict)
     victim_measures: dict[str, VictimMeasureConf] = field(default_factory=dict)
+    closure_orders: dict[str, ClosureOrderConf] = field(default_factory=dict)
+    handovers: dict[str, HandoverConf] = field(default_factory=dict)
+    targeting: TargetingConf = field(default_factory=TargetingConf)
 
 
 # --------------------------------------------------------------------------- mechanisms
@@ -303,6 +365,36 @@ class BorderConf:
 
 
 @dataclass
+class NetworkConf:
+    """The protection network as a graph (section ``network``): syndicates, patronage, ties.
+
+    Nodes are bosses, syndicates and protectors; edges are paid protection,
+    patronage (national over provincial over local) and syndicate ties.
+    """
+
+    enabled: bool = True
+    adaptation: bool = True  # rewiring, successors and bought-back protection; false = the network cannot adapt
+    syndicate_size_mean: float = param(
+        2.0,
+        "bosses per generated syndicate",
+        1.0,
+        1000.0,
+        "assumed: owner groups run several compounds (Prince Group >= 10, US DOJ 2025)",
+    )
+    tie_warning_prob: float = prob(0.5, "assumed: chance a raided boss warns each syndicate partner")
+    tie_warning_days: float = param(14.0, "days a passed-on warning lasts", 0.0, 3650.0, "assumed")
+    tie_warning_level: float = prob(0.8, "assumed: chance a raid on a tipped-off partner's compound leaks")
+    tie_successor_prob: float = prob(0.5, "assumed: an arrested boss's compounds go to a syndicate partner, not a newcomer")
+    capital_share: float = prob(0.2, "assumed: share of his capital a partner lends a member about to go bankrupt")
+    patron_dependence: float = prob(0.5, "assumed: share of a protector's strength that rests on his patron")
+    patron_slowdown: float = prob(
+        0.5, "assumed: how far an active national patron slows a campaign in his country, x his strength"
+    )
+    rewire_days_mean: float = param(60.0, "days", 1.0, 36500.0, "assumed: an orphaned official finds a new patron")
+    snapshot_days: list[int] = field(default_factory=lambda: [-1, 30, 180, 365, 729])  # days after intervention start
+
+
+@dataclass
 class DesignConf:
     """One row of a sampling design (e.g. a Sobol sample) applied as overrides.
 
@@ -369,6 +461,7 @@ class ScamsimConfig:
     bosses: BossConf = field(default_factory=BossConf)
     repatriation: RepatriationConf = field(default_factory=RepatriationConf)
     border: BorderConf = field(default_factory=BorderConf)
+    network: NetworkConf = field(default_factory=NetworkConf)
     labour: LabourConf = field(default_factory=LabourConf)
     finance: FinanceConf = field(default_factory=FinanceConf)
     victims: VictimsConf = field(default_factory=VictimsConf)

@@ -50,10 +50,18 @@ class EventKind(StrEnum):
     CONSTRUCTION_STARTED = "construction_started"
     WORKERS_ESCAPED = "workers_escaped"
     BOSS_BANKRUPT = "boss_bankrupt"
+    TIE_WARNING = "tie_warning"
+    CAPITAL_SHARED = "capital_shared"
+    PROTECTOR_REWIRED = "protector_rewired"
+    CLOSURE_ORDER = "closure_order"
+    ORDER_CLOSED = "order_closed"
+    DEMOLISHED = "demolished"
+    HANDOVER = "handover"
+    TARGET_REMOVED = "target_removed"
 
 
 #: Kinds whose ``count`` is a number of people; every other kind counts one per event.
-PEOPLE_COUNTS = frozenset({EventKind.ARREST_WORKERS, EventKind.ARREST_MANAGERS, EventKind.RETRAFFICKED})
+PEOPLE_COUNTS = frozenset({EventKind.ARREST_WORKERS, EventKind.ARREST_MANAGERS, EventKind.RETRAFFICKED, EventKind.HANDOVER})
 
 
 class Event(NamedTuple):

@@ -29,6 +29,9 @@ STREAM_IDS: dict[str, int] = {
     "labour": 12,
     "space": 13,
     "relocation": 14,
+    "network": 15,
+    "orders": 16,
+    "handover": 17,
 }
 
 

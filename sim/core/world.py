@@ -29,10 +29,19 @@ class Site:
     grid_supplier: str
     base_pressure: float
     attractiveness: float
+    grid_alternates: tuple[str, ...] = ()
     power_cut: bool = False
     internet_cut: bool = False
-    substitutes_blocked: bool = False
+    fuel_blocked: bool = False  # generators cannot run
+    satellite_blocked: bool = False  # satellite terminals disabled
+    closing: bool = False  # under a closure order until its deadline
     pressure: float = 0.0
+    power_cutters: set[str] = field(default_factory=set)  # countries cutting its power now
+
+    @property
+    def grid(self) -> frozenset[str]:
+        """Every country whose grid the site can draw on."""
+        return frozenset((self.grid_supplier, *self.grid_alternates))
 
 
 @dataclass
@@ -46,6 +55,14 @@ class Protector:
     income_usd: float = 0.0
     clients: set[int] = field(default_factory=set)
     last_paid: dict[int, int] = field(default_factory=dict)
+    patron: int = -1  # the protector above this one (patronage), -1 = none
+    orphaned: bool = False  # his patron was removed and he has not found another
+    support: float = 1.0  # share of his strength he can give now (:mod:`sim.mechanisms.network`)
+
+    @property
+    def effective(self) -> float:
+        """The strength he gives his clients now: his own, times the backing of the patronage above him."""
+        return self.strength * self.support
 
 
 @dataclass
@@ -61,6 +78,8 @@ class Boss:
     alert: simpy.Event | None = None
     pending: list[tuple[str, int]] = field(default_factory=list)  # (what, compound)
     last_raid_day: int = -(10**9)
+    syndicate: int = -1  # the owner group he belongs to (:mod:`sim.mechanisms.network`), -1 = none
+    tipped_until: float = -1.0  # a syndicate partner warned him of raids until this day
 
     @property
     def free(self) -> bool:
@@ -85,6 +104,7 @@ class World:
     nationality_entry: list[str]
     distance_km: np.ndarray
     site_index: dict[str, int]
+    syndicates: list[str] = field(default_factory=list)  # names; bosses point at them by index
 
     def boss_by_name(self, name: str) -> Boss:
         return next(b for b in self.bosses if b.name == name)
@@ -115,7 +135,18 @@ def build_world(config: ScamsimConfig, rng: np.random.Generator) -> World:
     """Create the initial world: every site's compounds staffed and owned."""
     wc = config.world
     sites = [
-        Site(i, name, s.country, s.lat, s.lon, s.room, s.grid_supplier or s.country, s.base_pressure, s.attractiveness)
+        Site(
+            i,
+            name,
+            s.country,
+            s.lat,
+            s.lon,
+            s.room,
+            s.grid_supplier or s.country,
+            s.base_pressure,
+            s.attractiveness,
+            tuple(s.grid_alternates),
+        )
         for i, (name, s) in enumerate(wc.sites.items())
     ]
     site_index = {s.name: s.index for s in sites}
@@ -124,6 +155,9 @@ def build_world(config: ScamsimConfig, rng: np.random.Generator) -> World:
         Protector(i, name, p.rank, frozenset(site_index[s] for s in p.sites), 1.0 - (1.0 - p.strength) ** scale)
         for i, (name, p) in enumerate(wc.protectors.items())
     ]
+    prot_index = {p.name: p.index for p in protectors}
+    for p, pc in zip(protectors, wc.protectors.values(), strict=True):
+        p.patron = prot_index[pc.patron] if pc.patron else -1
     nat_names = list(wc.nationalities)
     nat_w = np.array([n.weight for n in wc.nationalities.values()], float)
     total_compounds = sum(s.compounds for s in wc.sites.values())
@@ -165,6 +199,10 @@ def build_world(config: ScamsimConfig, rng: np.random.Generator) -> World:
                 status=WORKING,
                 reason="initial",
             )
+    by_name = {b.name: b for b in bosses}
+    for k, syn in enumerate(wc.syndicates.values()):
+        for member in syn.members:
+            by_name[member].syndicate = k
     lat = np.array([s.lat for s in sites])
     lon = np.array([s.lon for s in sites])
     return World(
@@ -178,4 +216,5 @@ def build_world(config: ScamsimConfig, rng: np.random.Generator) -> World:
         [n.entry_via for n in wc.nationalities.values()],
         haversine_km(lat, lon),
         site_index,
+        list(wc.syndicates),
     )

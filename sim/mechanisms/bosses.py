@@ -4,9 +4,12 @@ A boss sleeps until alerted (a raid, a cut) or until his periodic review.
 Alerts about raids start the compound's recovery
 (:meth:`sim.mechanisms.decisions.Decisions.recover`); reviews close
 compounds that have lost money too long, close everything and exit when the
-boss is bankrupt, buy protection, install substitutes, re-equip, move away
-from cut or pressured sites, exit when nothing is left, and expand.  An arrested boss's compounds lie low and
-pass to a successor or close.
+boss is bankrupt (after syndicate partners have lent what they will), buy
+protection, install substitutes, re-equip, move away from cut or pressured
+sites, exit when nothing is left, and expand.  An arrested boss's compounds
+lie low and pass to a successor (a syndicate partner, or a newcomer) or
+close; in a network that cannot adapt (``network.adaptation=false``) they
+close.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from sim.mechanisms.decisions import Decisions
 from sim.mechanisms.finance import Finance
 from sim.mechanisms.growth import Growth
 from sim.mechanisms.infrastructure import Infrastructure
+from sim.mechanisms.network import Network
 from sim.mechanisms.protection import Protection
 
 Process = Generator[simpy.Event, None, None]
@@ -37,8 +41,10 @@ class Bosses:
         protection: Protection,
         infrastructure: Infrastructure,
         finance: Finance,
+        network: Network,
     ) -> None:
         self.ctx = ctx
+        self.network = network
         self.cfg = ctx.config.bosses
         self.decisions = decisions
         self.growth = growth
@@ -68,6 +74,7 @@ class Bosses:
     def review(self, boss: Boss) -> None:
         """Periodic decisions: money first, then protection, substitutes, equipment, moving away, growth."""
         c = self.ctx.world.compounds
+        self.network.bail_out(boss)  # syndicate partners lend to a member in debt
         if self.finance.bankrupt(boss):  # cannot pay wages, rent or bribes: everything closes
             for comp in sorted(boss.compounds):
                 self.decisions.close(comp, "bankrupt")
@@ -102,25 +109,33 @@ class Bosses:
         for comp in comps:
             if c.status[comp] in ACTIVE:
                 c.transition(comp, LAYING_LOW, ctx.day, "boss_arrested")
-        inherit = rng.random() < cfg.successor_prob
+        inherit = rng.random() < cfg.successor_prob and self.network.adapts
         yield ctx.env.timeout(rng.exponential(cfg.successor_days_mean))
         if not inherit:
             for comp in comps:
                 if c.status[comp] != CLOSED:
                     self.decisions.close(comp, "boss_arrested")
             return
-        heir = Boss(len(world.bosses), f"{boss.name}-successor", boss.home_site, boss.capital * 0.5)
-        world.bosses.append(heir)
-        self.protection.inherit(heir, boss)
-        for comp in comps:
-            if c.status[comp] == CLOSED:
-                continue
+        partner = self.network.heir(boss, ctx.streams["network"])  # a syndicate partner, or a newcomer
+        if partner is not None:
+            heir = partner
+            heir.capital += boss.capital * 0.5
+        else:
+            heir = Boss(len(world.bosses), f"{boss.name}-successor", boss.home_site, boss.capital * 0.5)
+            world.bosses.append(heir)
+            self.network.join(heir, boss)
+            self.protection.inherit(heir, boss)
+        taken = [comp for comp in comps if c.status[comp] != CLOSED]
+        for comp in taken:
             c.set_owner(comp, heir.index)
             heir.compounds.add(comp)
         boss.compounds.clear()
         ctx.recorder.event(ctx.day, EventKind.BOSS_SUCCESSOR, site=boss.home_site, boss=heir.index)
-        self.start(heir)
-        for comp in sorted(heir.compounds):
+        if partner is None:
+            self.start(heir)
+        else:
+            self.protection.buy(heir)  # a partner's protection may not cover the sites he takes over
+        for comp in taken:
             if c.status[comp] in (LAYING_LOW, RELOCATING):
                 ctx.env.process(self.decisions.rebuild(heir, comp))
             elif c.status[comp] == SEALED:

@@ -84,10 +84,10 @@ class Decisions:
         world = self.ctx.world
         c = world.compounds
         here = int(c.site[compound])
-        stay = self.site_score(boss, here, here, compound)
+        stay = 0.0 if world.sites[here].closing else self.site_score(boss, here, here, compound)  # ordered shut
         best, best_score = -1, stay * (1.0 + self.cfg.relocate_margin)
         for s in world.sites:
-            if s.index == here or not self.border.reachable(here, s.index):
+            if s.index == here or s.closing or not self.border.reachable(here, s.index):
                 continue
             score = self.site_score(boss, s.index, here, compound)
             if score > best_score:
@@ -116,7 +116,8 @@ class Decisions:
                     ctx.env.process(self._reequip(comp))
 
     def move_away(self, boss: Boss) -> None:
-        """Operating compounds at cut sites, or under sustained unshielded pressure, move if a better site is affordable."""
+        """Operating compounds at cut sites, at sites under a closure order, or under sustained unshielded pressure,
+        move if a better site is affordable."""
         cfg = self.cfg
         if not cfg.relocation:
             return
@@ -125,7 +126,7 @@ class Decisions:
             if c.status[comp] != OPERATING:
                 continue
             site = int(c.site[comp])
-            cut = self.infrastructure.connectivity(site, comp) < 1.0
+            cut = self.infrastructure.connectivity(site, comp) < 1.0 or self.ctx.world.sites[site].closing
             pressed = (
                 self.pressure_days[site] >= cfg.pressure_move_days and self.unshielded(boss, site) > cfg.pressure_move_threshold
             )

@@ -4,7 +4,12 @@ Output at a site with its grid power cut falls to ``no_power_output`` unless
 the compound has a generator; without Internet it falls to
 ``no_internet_output`` unless it has a satellite link.  Substitutes take money
 and days to install and can themselves be blocked by a cut that targets them
-(fuel and satellite terminals).  Connectivity factors multiply.
+(fuel for generators, satellite terminals).  Connectivity factors multiply.
+
+A neighbour can cut only the power it supplies: a site loses grid power when
+its own country cuts it, or when every country whose grid it can draw on
+(its supplier and its alternates: Tachileik can draw on Laos when Thailand
+cuts) has cut it.
 """
 
 from __future__ import annotations
@@ -29,9 +34,10 @@ class Infrastructure:
     def _factor(self, site: int, has_generator: bool, has_satellite: bool) -> float:
         cfg = self.cfg
         s = self.ctx.world.sites[site]
-        usable = cfg.substitutes and not s.substitutes_blocked
-        power = 1.0 if not s.power_cut or (usable and has_generator) else cfg.no_power_output
-        net = 1.0 if not s.internet_cut or (usable and has_satellite) else cfg.no_internet_output
+        generator = cfg.substitutes and not s.fuel_blocked and has_generator
+        satellite = cfg.substitutes and not s.satellite_blocked and has_satellite
+        power = 1.0 if not s.power_cut or generator else cfg.no_power_output
+        net = 1.0 if not s.internet_cut or satellite else cfg.no_internet_output
         return power * net
 
     def connectivity(self, site: int, compound: int) -> float:
@@ -65,10 +71,10 @@ class Infrastructure:
             if c.status[comp] not in ACTIVE:
                 continue
             site = ctx.world.sites[int(c.site[comp])]
-            if site.substitutes_blocked or comp in self.installing:
+            if comp in self.installing:
                 continue
-            need_gen = bool(site.power_cut and not c.generator[comp])
-            need_sat = bool(site.internet_cut and not c.satellite[comp])
+            need_gen = bool(site.power_cut and not site.fuel_blocked and not c.generator[comp])
+            need_sat = bool(site.internet_cut and not site.satellite_blocked and not c.satellite[comp])
             cost = need_gen * cfg.generator_usd + need_sat * cfg.satellite_usd
             if (need_gen or need_sat) and boss.capital >= cost:
                 boss.capital -= cost
@@ -87,15 +93,18 @@ class Infrastructure:
         ctx.recorder.event(ctx.day, EventKind.SUBSTITUTE_INSTALLED, int(c.site[comp]), comp, int(c.owner[comp]))
 
     def cut(
-        self, sites: list[int], power: bool, internet: bool, substitutes: bool, end: float | None
+        self, by: str, sites: list[int], power: bool, internet: bool, fuel: bool, satellite: bool, end: float | None
     ) -> Generator[simpy.Event, None, None]:
-        """From now on the named sites lose grid power and/or Internet; restored at ``end``."""
+        """From now on country ``by`` cuts what it supplies at the named sites; restored at ``end``."""
         ctx = self.ctx
         for i in sites:
             s = ctx.world.sites[i]
-            s.power_cut |= power
+            if power:
+                s.power_cutters.add(by)
+                s.power_cut = by == s.country or s.grid <= s.power_cutters
             s.internet_cut |= internet
-            s.substitutes_blocked |= substitutes
+            s.fuel_blocked |= fuel
+            s.satellite_blocked |= satellite
             ctx.recorder.event(ctx.day, EventKind.CUT, site=i)
         for boss in ctx.world.bosses:
             if boss.free and any(int(ctx.world.compounds.site[c]) in sites for c in boss.compounds):
@@ -106,9 +115,12 @@ class Infrastructure:
         for i in sites:
             s = ctx.world.sites[i]
             if power:
-                s.power_cut = False
+                s.power_cutters.discard(by)
+                s.power_cut = s.country in s.power_cutters or (bool(s.power_cutters) and s.grid <= s.power_cutters)
             if internet:
                 s.internet_cut = False
-            if substitutes:
-                s.substitutes_blocked = False
+            if fuel:
+                s.fuel_blocked = False
+            if satellite:
+                s.satellite_blocked = False
             ctx.recorder.event(ctx.day, EventKind.RESTORED, site=i)

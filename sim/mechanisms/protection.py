@@ -2,7 +2,8 @@
 
 Protection of a compound is ``1 - prod(1 - strength)`` over the active
 protectors its owner pays who cover its site: two half-strength officials
-give 0.75.  It raises the chance a raid leaks, lets raids be deflected or
+give 0.75.  The strength is each protector's effective one, his own times
+the backing of his patron (:mod:`sim.mechanisms.network`).  It raises the chance a raid leaks, lets raids be deflected or
 softened, shields the boss from arrest and buys managers' release.
 Protectors drop bosses who stop paying; removed protectors leave a seat that
 a successor fills after a delay, and bosses buy in again over time.
@@ -15,7 +16,7 @@ cached protection matrix honest.
 
 from __future__ import annotations
 
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 
 import numpy as np
 import simpy
@@ -34,6 +35,16 @@ class Protection:
         self.version = 0  # bumped whenever a protector or a boss's links change
         self._cache: tuple[tuple[int, int, int], np.ndarray] | None = None
         self._payees: tuple[tuple[int, int, int], list[list[tuple[int, float]]]] | None = None
+        self.on_seated: Callable[[Protector, Protector], None] | None = None  # (successor, predecessor): the network rewires
+
+    @property
+    def adapts(self) -> bool:
+        """Bought-back protection and successor officials happen only in a network that adapts."""
+        return bool(self.ctx.config.network.adaptation)
+
+    def touch(self) -> None:
+        """Some protector's effective strength changed: the cached matrices are stale."""
+        self.version += 1
 
     # ------------------------------------------------------------------ queries
     def of(self, boss: Boss, site: int) -> float:
@@ -44,7 +55,7 @@ class Protection:
         for p in boss.protectors:
             prot = self.ctx.world.protectors[p]
             if prot.active and site in prot.sites:
-                unprotected *= 1.0 - prot.strength
+                unprotected *= 1.0 - prot.effective
         return 1.0 - unprotected
 
     def of_compound(self, compound: int) -> float:
@@ -64,7 +75,7 @@ class Protection:
         covers = np.zeros((len(world.protectors), n_s))
         for p in world.protectors:
             if p.active:
-                covers[p.index, list(p.sites)] = np.log(max(1.0 - p.strength, 1e-300))
+                covers[p.index, list(p.sites)] = np.log(max(1.0 - p.effective, 1e-300))
         links = np.zeros((n_b, len(world.protectors)))
         for b in world.bosses:
             links[b.index, list(b.protectors)] = 1.0
@@ -107,8 +118,8 @@ class Protection:
         split: list[list[tuple[int, float]]] = []
         for boss in world.bosses:
             active = [p for p in boss.protectors if world.protectors[p].active]
-            total = sum(world.protectors[p].strength for p in active)
-            split.append([(p, world.protectors[p].strength / total) for p in active] if total > 0 else [])
+            total = sum(world.protectors[p].effective for p in active)
+            split.append([(p, world.protectors[p].effective / total) for p in active] if total > 0 else [])
         return split
 
     def link(self, boss: Boss, protector: Protector) -> None:
@@ -138,7 +149,7 @@ class Protection:
     def buy(self, boss: Boss) -> None:
         """A boss buys more protection at each of his sites where his has fallen below the target level."""
         cfg = self.cfg
-        if not (cfg.enabled and cfg.buy_in):
+        if not (cfg.enabled and cfg.buy_in and self.adapts):
             return
         ctx = self.ctx
         world = ctx.world
@@ -150,7 +161,7 @@ class Protection:
             price = self.price(s)
             if not offers or boss.capital < price:
                 continue
-            best = max(offers, key=lambda p: (p.strength, -p.index))
+            best = max(offers, key=lambda p: (p.effective, -p.index))
             boss.capital -= price
             self.link(boss, best)
             ctx.recorder.event(ctx.day, EventKind.PROTECTION_BOUGHT, site=s, boss=boss.index)
@@ -180,7 +191,7 @@ class Protection:
         protector.clients.clear()
         for s in sorted(protector.sites):
             ctx.recorder.event(ctx.day, EventKind.PROTECTOR_REMOVED, site=s)
-        if not cfg.replacement:
+        if not (cfg.replacement and self.adapts):
             return
         yield ctx.env.timeout(ctx.streams["protection"].exponential(cfg.replacement_days_mean))
         world = ctx.world
@@ -188,6 +199,8 @@ class Protection:
             len(world.protectors), f"{protector.name}-successor", protector.rank, protector.sites, protector.strength
         )
         world.protectors.append(successor)
+        if self.on_seated is not None:
+            self.on_seated(successor, protector)
         for s in sorted(successor.sites):
             ctx.recorder.event(ctx.day, EventKind.PROTECTOR_SUCCESSOR, site=s)
         # the successor sells to his predecessor's clients who still operate at his sites

@@ -6,8 +6,11 @@ after raids); otherwise it is sealed.  A campaign's intensity rises linearly ove
 with a half-life: the "pressure eases" of the article.  Raids arrive as a
 Poisson process thinned by that intensity, so raid times come from their own
 stream and stay common across scenarios.  A raid may be deflected by
-protectors, leak in advance (more likely with more protection), and then
-arrests fall on the workers still present, up to the raid's capacity.
+protectors, leak in advance (more likely with more protection, and at least
+``network.tie_warning_level`` when a syndicate partner was raided lately),
+and then arrests fall on the workers still present, up to the raid's
+capacity.  An active national patron slows a campaign in his country
+(:meth:`sim.mechanisms.network.Network.campaign_factor`).
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from sim.core.events import EventKind
 from sim.core.workers import ARRESTED, FLED
 from sim.mechanisms.bosses import Bosses
 from sim.mechanisms.labour import Labour
+from sim.mechanisms.network import Network
 from sim.mechanisms.protection import Protection
 
 MIN_INTENSITY = 1e-3  # below this a decayed campaign is over
@@ -48,10 +52,11 @@ def intensity(camp: CampaignConf, start: float, t: float) -> float:
 
 
 class Raids:
-    def __init__(self, ctx: Context, protection: Protection, bosses: Bosses, labour: Labour) -> None:
+    def __init__(self, ctx: Context, protection: Protection, bosses: Bosses, labour: Labour, network: Network) -> None:
         self.ctx = ctx
         self.cfg = ctx.config.raids
         self.protection = protection
+        self.network = network
         self.bosses = bosses
         self.labour = labour
         self.campaigns: list[tuple[CampaignConf, float, np.ndarray]] = []  # (campaign, start time, its sites)
@@ -89,7 +94,7 @@ class Raids:
             level = intensity(camp, start, t)
             if t > start + camp.ramp_days + camp.hold_days and level < MIN_INTENSITY:
                 return
-            accept = rng.random() < level
+            accept = rng.random() < level * self.network.campaign_factor(sites)  # a national patron slows it
             yield ctx.env.timeout(t - ctx.env.now)
             if accept:
                 target = self.choose_target(camp, sites)
@@ -102,7 +107,7 @@ class Raids:
         for camp, start, sites in self.campaigns:
             level = intensity(camp, start, t)
             if level > 0:
-                pressure[sites] += camp.site_pressure * level
+                pressure[sites] += camp.site_pressure * level * self.network.campaign_factor(sites)
         return np.minimum(pressure, 1.0)
 
     def choose_target(self, camp: CampaignConf, sites: np.ndarray) -> int:
@@ -144,7 +149,8 @@ class Raids:
         if rng.random() < cfg.deflect_max * prot:
             rec.event(day, EventKind.RAID_DEFLECTED, site, compound, owner)
             return
-        warned = cfg.warnings and rng.random() < cfg.warning_base + (cfg.warning_max - cfg.warning_base) * prot
+        p_warn = max(cfg.warning_base + (cfg.warning_max - cfg.warning_base) * prot, self.network.warning_floor(boss))
+        warned = cfg.warnings and rng.random() < p_warn
         present = pool.at_compound(compound)
         rec.event(day, EventKind.RAID, site, compound, owner, int(present.size))  # workers there when it leaked or struck
         u = rng.random(present.size)
@@ -183,6 +189,7 @@ class Raids:
         if seized > 0:
             rec.event(day, EventKind.EQUIPMENT_SEIZED, site, compound, owner, round(seized))
         c.mark_raided(compound, day)
+        self.network.pass_warning(boss)  # word travels along the syndicate's ties
         boss.raids.append((day, site))
         boss.last_raid_day = day
         if rng.random() < cfg.keep_operating_max * prot:  # protected compounds are not sealed

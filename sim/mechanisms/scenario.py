@@ -2,8 +2,9 @@
 
 Scenario days are offsets from ``intervention_day`` (day 0 is the directive
 of 16 July 2025 in ``crackdown_2025``), so the warm-up can change without
-editing scenario files.  Campaigns, cuts, protector removals, boss actions
-and border closures are handed to the mechanism that owns them.
+editing scenario files.  Campaigns, cuts, protector removals, boss actions,
+border closures, source and victim measures, closure orders, handovers and
+network targeting are handed to the mechanism that owns them.
 """
 
 from __future__ import annotations
@@ -18,11 +19,14 @@ from sim.core.events import EventKind
 from sim.core.world import Boss
 from sim.mechanisms.border import Border
 from sim.mechanisms.bosses import Bosses
+from sim.mechanisms.closures import Closures
 from sim.mechanisms.finance import Finance
 from sim.mechanisms.infrastructure import Infrastructure
 from sim.mechanisms.labour import Labour
+from sim.mechanisms.network import Network
 from sim.mechanisms.protection import Protection
 from sim.mechanisms.raids import Raids
+from sim.mechanisms.repatriation import Repatriation
 from sim.mechanisms.victims import Victims
 
 Process = Generator[simpy.Event, None, None]
@@ -40,6 +44,9 @@ class Scenario:
         labour: Labour,
         victims: Victims,
         finance: Finance,
+        network: Network,
+        closures: Closures,
+        repatriation: Repatriation,
     ) -> None:
         self.ctx = ctx
         self.cfg = ctx.config.scenario
@@ -51,6 +58,9 @@ class Scenario:
         self.labour = labour
         self.victims = victims
         self.finance = finance
+        self.network = network
+        self.closures = closures
+        self.repatriation = repatriation
 
     def schedule(self) -> None:
         """Start every intervention of the scenario at its absolute day."""
@@ -62,13 +72,15 @@ class Scenario:
         for cut in scen.cuts.values():
             sites = [world.site_index[s] for s in cut.sites]
             end = None if cut.end_day is None else float(t0 + cut.end_day)
-            self._at(t0 + cut.day, partial(self.infrastructure.cut, sites, cut.power, cut.internet, cut.substitutes, end))
+            fuel, satellite = cut.fuel or cut.substitutes, cut.satellite or cut.substitutes
+            start = partial(self.infrastructure.cut, cut.by, sites, cut.power, cut.internet, fuel, satellite, end)
+            self._at(t0 + cut.day, start)
         names = {p.name: p for p in world.protectors}
         for rem in scen.protector_removals:
-            self._at(t0 + rem.day, partial(self.protection.remove, names[rem.protector]))
+            self._at(t0 + rem.day, partial(self.network.remove_protector, names[rem.protector]))
         for act in scen.boss_actions:
-            boss = world.boss_by_name(act.boss)
-            self._at(t0 + act.day, partial(self.boss_action, boss, act.action))
+            for boss in self.action_bosses(act.boss, act.syndicate):
+                self._at(t0 + act.day, partial(self.boss_action, boss, act.action))
         if ctx.config.border.enabled:
             for closure in scen.border_closures:
                 end = None if closure.end_day is None else float(t0 + closure.end_day)
@@ -80,6 +92,40 @@ class Scenario:
         for vm in scen.victim_measures.values():
             end = None if vm.end_day is None else float(t0 + vm.end_day)
             self._at(t0 + vm.day, partial(self.victims.measure, vm.pool_cut, end))
+        for order in scen.closure_orders.values():
+            begins, deadline = float(t0 + order.day), float(t0 + order.deadline_day)
+            self._at(t0 + order.day, partial(self.closures.order, order, begins, deadline))
+        for ho in scen.handovers.values():
+            end = None if ho.end_day is None else float(t0 + ho.end_day)
+            sites = [world.site_index[s] for s in ho.sites]
+            self._at(t0 + ho.day, partial(self.repatriation.handover, sites, ho.per_day, end))
+        tg = scen.targeting
+        if tg.strategy != "none" and tg.count > 0:
+            self._at(t0 + tg.day, self.targeted_removals)
+
+    def action_bosses(self, boss: str, syndicate: str) -> list[Boss]:
+        """The bosses a boss action hits: the named boss, or every member of a syndicate, its chairman first."""
+        world = self.ctx.world
+        if boss:
+            return [world.boss_by_name(boss)]
+        syn = self.ctx.config.world.syndicates[syndicate]
+        chairman = syn.chairman or syn.members[0]
+        return [world.boss_by_name(b) for b in [chairman, *(m for m in syn.members if m != chairman)]]
+
+    def targeted_removals(self) -> Process:
+        """Network targeting: remove the nodes the strategy picks now, bosses by arrest, protectors from office."""
+        ctx = self.ctx
+        tg = self.cfg.targeting
+        picked = self.network.targets(tg.strategy, tg.count, tg.nodes, ctx.streams["network"])
+        for node in picked:
+            if isinstance(node, Boss):
+                ctx.recorder.event(ctx.day, EventKind.TARGET_REMOVED, site=node.home_site, boss=node.index)
+                if node.free:
+                    self.bosses.arrest(node)
+            else:
+                site = min(node.sites) if node.sites else -1
+                ctx.recorder.event(ctx.day, EventKind.TARGET_REMOVED, site=site)
+                yield ctx.env.process(self.network.remove_protector(node))
 
     def _at(self, day: float, start: Callable[[], Process | None]) -> None:
         env = self.ctx.env

@@ -59,3 +59,8 @@ class Space:
     def finish(self, site: int) -> None:
         """A project's compound is founded: the reservation becomes a standing compound."""
         self.reserved[site] -= 1
+
+    def demolish(self, site: int) -> None:
+        """A vacant building is pulled down (a closure order with demolition): the site has one fewer."""
+        if self.vacant(site) > 0:
+            self.buildings[site] -= 1

@@ -27,6 +27,8 @@ from sim.runs.tables import write_table
 FILES = ("timeseries.csv", "events.csv", "summary.csv", "summary.json", "revenue_by_site.png")
 #: The tables of the output contract, written as ``<name>.csv`` or ``<name>.parquet`` (``output.format``).
 TABLES = ("timeseries", "events", "summary")
+#: Written when the run took network snapshots (``network.snapshot_days``): measures and edge lists.
+NETWORK_TABLES = ("network", "network_edges")
 CI_DESCRIPTION = (
     "95% Student-t interval of the mean over replications, clipped to each metric's possible range "
     "(shares in [0, 1]; counts, days, levels and ratios >= 0)"
@@ -132,6 +134,8 @@ def write_outputs(study: StudyResult, outdir: Path, figure: bool = True, chash: 
         raise OutputExistsError(f"{outdir} already holds these results")
     fmt = study.config.output.format
     written = [write_table(outdir, name, getattr(study, name), fmt) for name in TABLES]
+    if any(r.network for r in study.replications):
+        written += [write_table(outdir, name, getattr(study, name), fmt) for name in NETWORK_TABLES]
     meta = summary_json(study)
     written.append(write_json(outdir / "summary.json", meta))
     if figure:

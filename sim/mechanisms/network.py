@@ -1,0 +1,360 @@
+"""The protection network as a network (config section ``network``): syndicates, patronage and ties.
+
+Nodes are bosses, syndicates (owner groups running several compounds) and
+protectors at local, provincial and national rank.  Edges are
+
+* paid protection (boss - protector, owned by :mod:`sim.mechanisms.protection`),
+* patronage (a protector - the patron of higher rank above him),
+* syndicate ties (boss - boss, within a syndicate; and boss - syndicate).
+
+What the edges do:
+
+* **Patronage.** A protector gives his clients only part of his strength on
+  his own (``1 - patron_dependence``); the rest rests on his patron's
+  standing.  Removing a patron orphans the protectors below him, weakening
+  the protection every one of their clients enjoys, until each finds a new
+  patron (after ``rewire_days_mean``: the patron's successor, or another
+  active protector of higher rank in the same country).  An active
+  national patron also slows a campaign in his country (``patron_slowdown``
+  times his effective strength, on the campaign's raid rate and pressure).
+* **Syndicate ties.** A raided boss warns his partners (``tie_warning_prob``
+  each); a tipped-off partner's compounds are raided forewarned with at least
+  ``tie_warning_level`` for ``tie_warning_days``.  Partners lend a member
+  about to go bankrupt part of their capital (``capital_share``), and an
+  arrested boss's compounds pass to a partner (``tie_successor_prob``) rather
+  than to a newcomer.
+* **Adaptation** (``adaptation``): rewiring, successors (bosses' and
+  protectors') and bought-back protection.  With ``adaptation=false`` the
+  network cannot repair itself: the contrast of Bright et al. (2017).
+
+Bosses not in a named syndicate of the world are grouped at random into
+syndicates of mean size ``syndicate_size_mean`` (stream ``network``).  The
+graph itself is built on demand (:meth:`Network.graph`) with networkx for the
+measures and the targeting strategies; the simulation state stays in the
+actors' fields (``Boss.syndicate``, ``Protector.patron``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import simpy
+
+from sim.core.context import Context
+from sim.core.events import EventKind
+from sim.core.world import Boss, Protector
+from sim.mechanisms.protection import Protection
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+RANK_ORDER = {"local": 0, "provincial": 1, "national": 2}
+EDGE_KINDS = ("protection", "patronage", "syndicate", "member")
+
+Process = Generator[simpy.Event, None, None]
+
+
+class Network:
+    def __init__(self, ctx: Context, protection: Protection) -> None:
+        self.ctx = ctx
+        self.cfg = ctx.config.network
+        self.protection = protection
+        world = ctx.world
+        self.enabled = bool(self.cfg.enabled)
+        self.syndicate_names = list(world.syndicates)
+        self.members: list[list[int]] = [[] for _ in self.syndicate_names]
+        for boss in world.bosses:
+            if boss.syndicate >= 0:
+                self.members[boss.syndicate].append(boss.index)
+        chairs = [s.chairman for s in ctx.config.world.syndicates.values()]
+        self.chairman = [
+            world.boss_by_name(c).index if c else (m[0] if m else -1) for c, m in zip(chairs, self.members, strict=True)
+        ]
+        self.site_country = [s.country for s in world.sites]
+        if self.enabled:
+            self._group_the_rest(ctx.streams["network"])
+        protection.on_seated = self.successor_seated
+        self.snapshots: list[tuple[int, list[tuple[str, str, str, float]], dict[str, Any]]] = []
+        self.update_support()
+
+    @property
+    def adapts(self) -> bool:
+        """Whether the network repairs itself (rewiring, successors, bought-back protection)."""
+        return bool(self.cfg.adaptation)
+
+    # ------------------------------------------------------------------ structure
+    def _group_the_rest(self, rng: np.random.Generator) -> None:
+        """Bosses in no named syndicate form random groups of mean size ``syndicate_size_mean`` (size 1 + Poisson)."""
+        rest = [b.index for b in self.ctx.world.bosses if b.syndicate < 0]
+        order = rng.permutation(len(rest))
+        k = 0
+        while k < len(rest):
+            size = 1 + int(rng.poisson(self.cfg.syndicate_size_mean - 1.0))
+            group = [rest[i] for i in order[k : k + size]]
+            self._new_syndicate(f"syndicate-{len(self.syndicate_names) + 1}", group)
+            k += size
+
+    def _new_syndicate(self, name: str, bosses: list[int]) -> None:
+        index = len(self.syndicate_names)
+        self.syndicate_names.append(name)
+        self.members.append(sorted(bosses))
+        self.chairman.append(min(bosses))
+        for b in bosses:
+            self.ctx.world.bosses[b].syndicate = index
+
+    def join(self, heir: Boss, predecessor: Boss) -> None:
+        """A newcomer successor takes his predecessor's place in the syndicate."""
+        k = predecessor.syndicate
+        if k < 0:
+            return
+        heir.syndicate = k
+        self.members[k].append(heir.index)
+        if self.chairman[k] == predecessor.index:
+            self.chairman[k] = heir.index
+
+    def partners(self, boss: Boss) -> list[Boss]:
+        """The free bosses of his syndicate, himself excluded."""
+        if not self.enabled or boss.syndicate < 0:
+            return []
+        bosses = self.ctx.world.bosses
+        return [bosses[b] for b in self.members[boss.syndicate] if b != boss.index and bosses[b].free]
+
+    def country_of(self, protector: Protector) -> str:
+        """The country of the sites a protector covers (the first one's)."""
+        return self.site_country[min(protector.sites)] if protector.sites else ""
+
+    # ------------------------------------------------------------------ patronage
+    def update_support(self) -> None:
+        """Each protector's share of his strength he can give: 1 at the top of a chain, less below an orphan."""
+        protectors = self.ctx.world.protectors
+        dep = self.cfg.patron_dependence if self.enabled else 0.0
+        memo: dict[int, float] = {}
+
+        def support(p: Protector, depth: int = 0) -> float:
+            if p.index in memo:
+                return memo[p.index]
+            if depth > len(protectors):  # a cycle: the checks refuse them in the config; be safe with successors
+                return 1.0
+            if p.orphaned:
+                value = 1.0 - dep
+            elif p.patron >= 0 and protectors[p.patron].active:
+                value = (1.0 - dep) + dep * support(protectors[p.patron], depth + 1)
+            else:
+                value = 1.0
+            memo[p.index] = value
+            return value
+
+        changed = False
+        for p in protectors:
+            new = support(p) if p.active else 0.0
+            if new != p.support:
+                p.support = new
+                changed = True
+        if changed:
+            self.protection.touch()
+
+    def remove_protector(self, protector: Protector) -> Process:
+        """Targeting: the protector leaves office; his clients among protectors are orphaned until they rewire."""
+        ctx = self.ctx
+        orphans = [p for p in ctx.world.protectors if p.active and p.patron == protector.index]
+        for p in orphans:
+            p.orphaned = self.enabled
+        ctx.env.process(self.protection.remove(protector))
+        self.update_support()
+        if self.enabled and self.adapts:
+            for p in orphans:
+                ctx.env.process(self._rewire(p, protector))
+        yield ctx.env.timeout(0)
+
+    def _rewire(self, orphan: Protector, former: Protector) -> Process:
+        """After a while the orphan finds a patron: his former patron's successor, or another above him in his country."""
+        ctx = self.ctx
+        yield ctx.env.timeout(ctx.streams["network"].exponential(self.cfg.rewire_days_mean))
+        if not orphan.active:
+            return
+        world = ctx.world
+        country = self.country_of(orphan)
+        rank = RANK_ORDER.get(orphan.rank, 0)
+        options = [
+            p
+            for p in world.protectors
+            if p.active and p.index != orphan.index and RANK_ORDER.get(p.rank, 0) > rank and self.country_of(p) == country
+        ]
+        heirs = [p for p in options if p.name.startswith(f"{former.name}-successor")]
+        pick = heirs or sorted(options, key=lambda p: (-RANK_ORDER.get(p.rank, 0), -p.effective, p.index))
+        orphan.orphaned = False
+        orphan.patron = pick[0].index if pick else -1
+        self.update_support()
+        site = min(orphan.sites) if orphan.sites else -1
+        ctx.recorder.event(ctx.day, EventKind.PROTECTOR_REWIRED, site=site)
+
+    def successor_seated(self, successor: Protector, predecessor: Protector) -> None:
+        """A successor official takes the seat, and the patronage above it."""
+        successor.patron = predecessor.patron
+        self.update_support()
+
+    def campaign_factor(self, sites: np.ndarray) -> float:
+        """How much of a campaign gets through: ``1 - patron_slowdown * s`` for the strongest active national patron at its sites."""
+        if not self.enabled or self.cfg.patron_slowdown == 0:
+            return 1.0
+        covered = set(np.asarray(sites).tolist())
+        best = 0.0
+        for p in self.ctx.world.protectors:
+            if p.active and p.rank == "national" and covered & p.sites:
+                best = max(best, p.effective)
+        return 1.0 - self.cfg.patron_slowdown * best
+
+    # ------------------------------------------------------------------ syndicate ties
+    def pass_warning(self, boss: Boss) -> None:
+        """A raided boss warns his syndicate partners: each is tipped off with ``tie_warning_prob``."""
+        partners = self.partners(boss)
+        if not partners:
+            return
+        ctx = self.ctx
+        draws = ctx.streams["network"].random(len(partners))
+        until = ctx.day + self.cfg.tie_warning_days
+        for partner, u in zip(partners, draws, strict=True):
+            if u < self.cfg.tie_warning_prob:
+                partner.tipped_until = max(partner.tipped_until, until)
+                ctx.recorder.event(ctx.day, EventKind.TIE_WARNING, site=partner.home_site, boss=partner.index)
+
+    def warning_floor(self, boss: Boss) -> float:
+        """The least chance a raid on his compound leaks: ``tie_warning_level`` while tipped off, else 0."""
+        if self.enabled and boss.tipped_until >= self.ctx.day:
+            return float(self.cfg.tie_warning_level)
+        return 0.0
+
+    def bail_out(self, boss: Boss) -> None:
+        """Partners lend a member in debt part of their capital, up to what he owes."""
+        if boss.capital >= 0 or not self.enabled or self.cfg.capital_share == 0:
+            return
+        ctx = self.ctx
+        for partner in self.partners(boss):
+            if boss.capital >= 0:
+                break
+            loan = min(partner.capital * self.cfg.capital_share, -boss.capital)
+            if loan > 0:
+                partner.capital -= loan
+                boss.capital += loan
+                ctx.recorder.event(ctx.day, EventKind.CAPITAL_SHARED, site=boss.home_site, boss=boss.index)
+
+    def heir(self, boss: Boss, rng: np.random.Generator) -> Boss | None:
+        """The partner who takes an arrested boss's compounds (the richest free one), or None for a newcomer."""
+        partners = self.partners(boss)
+        if not partners or not self.adapts or rng.random() >= self.cfg.tie_successor_prob:
+            return None
+        return max(partners, key=lambda b: (b.capital, -b.index))
+
+    # ------------------------------------------------------------------ targeting
+    def targets(self, strategy: str, count: int, nodes: str, rng: np.random.Generator) -> list[Boss | Protector]:
+        """The ``count`` nodes a strategy removes: bosses (free, with compounds) and/or active protectors.
+
+        ``random`` draws uniformly; ``degree`` and ``betweenness`` rank by the
+        centrality in :meth:`graph`; ``money`` by capital (bosses) and bribe
+        income (protectors), both USD; ``rank`` takes protectors national
+        first (then by effective strength) and bosses syndicate chairmen first
+        (then by compounds).  Ties go to the lower index.
+        """
+        world = self.ctx.world
+        bosses = [b for b in world.bosses if b.free and b.compounds] if nodes in ("any", "bosses") else []
+        prots = [p for p in world.protectors if p.active] if nodes in ("any", "protectors") else []
+        pool: list[tuple[str, Boss | Protector]] = [(f"boss:{b.name}", b) for b in bosses]
+        pool += [(f"protector:{p.name}", p) for p in prots]
+        if strategy == "none" or count <= 0 or not pool:
+            return []
+        count = min(count, len(pool))
+        if strategy == "random":
+            return [pool[i][1] for i in sorted(rng.choice(len(pool), size=count, replace=False).tolist())]
+        if strategy in ("degree", "betweenness"):
+            import networkx as nx
+
+            g = self.graph()
+            score = dict(g.degree()) if strategy == "degree" else nx.betweenness_centrality(g)
+            keyed = [(-float(score.get(name, 0.0)), k) for k, (name, _) in enumerate(pool)]
+        elif strategy == "money":
+            keyed = [(-(a.capital if isinstance(a, Boss) else a.income_usd), k) for k, (_, a) in enumerate(pool)]
+        else:  # rank
+            chairs = set(self.chairman)
+
+            def order(a: Boss | Protector) -> tuple[float, float]:
+                if isinstance(a, Protector):
+                    return (-RANK_ORDER.get(a.rank, 0) - 1.0, -a.effective)
+                return (-float(a.index in chairs), -float(len(a.compounds)))
+
+            keyed = [(order(a)[0] * 1e6 + order(a)[1], k) for k, (_, a) in enumerate(pool)]
+        return [pool[k][1] for _, k in sorted(keyed)[:count]]
+
+    # ------------------------------------------------------------------ the graph
+    def edges(self) -> list[tuple[str, str, str, float]]:
+        """Every edge now: (source, target, kind, weight); nodes are ``boss:<name>``, ``protector:<name>``, ``syndicate:<name>``."""
+        world = self.ctx.world
+        out: list[tuple[str, str, str, float]] = []
+        live = [b for b in world.bosses if b.free and b.compounds]
+        for b in live:
+            for p in sorted(b.protectors):
+                prot = world.protectors[p]
+                if prot.active:
+                    out.append((f"boss:{b.name}", f"protector:{prot.name}", "protection", round(prot.effective, 6)))
+        for q in world.protectors:
+            if q.active and q.patron >= 0 and not q.orphaned and world.protectors[q.patron].active:
+                patron = world.protectors[q.patron]
+                out.append((f"protector:{q.name}", f"protector:{patron.name}", "patronage", round(q.support, 6)))
+        if self.enabled:
+            for k, members in enumerate(self.members):
+                here = [world.bosses[b] for b in members if world.bosses[b].free and world.bosses[b].compounds]
+                for i, a in enumerate(here):
+                    out.append((f"boss:{a.name}", f"syndicate:{self.syndicate_names[k]}", "member", 1.0))
+                    for b in here[i + 1 :]:
+                        out.append((f"boss:{a.name}", f"boss:{b.name}", "syndicate", 1.0))
+        return out
+
+    def nodes(self) -> list[str]:
+        world = self.ctx.world
+        nodes = [f"boss:{b.name}" for b in world.bosses if b.free and b.compounds]
+        nodes += [f"protector:{p.name}" for p in world.protectors if p.active]
+        if self.enabled:
+            for k, members in enumerate(self.members):
+                if any(world.bosses[b].free and world.bosses[b].compounds for b in members):
+                    nodes.append(f"syndicate:{self.syndicate_names[k]}")
+        return nodes
+
+    def graph(self) -> nx.Graph:
+        """The network now, as an undirected networkx graph (edge attributes ``kind`` and ``weight``)."""
+        import networkx as nx
+
+        g = nx.Graph()
+        g.add_nodes_from(self.nodes())
+        for a, b, kind, weight in self.edges():
+            g.add_edge(a, b, kind=kind, weight=weight)
+        return g
+
+    def measures(self) -> dict[str, Any]:
+        """Graph measures now: nodes, edges, components, largest component share, global efficiency, mean protection."""
+        import networkx as nx
+
+        g = self.graph()
+        n = g.number_of_nodes()
+        parts = list(nx.connected_components(g)) if n else []
+        largest = max((len(p) for p in parts), default=0)
+        by_site = self.protection.matrix()
+        c = self.ctx.world.compounds
+        active = np.flatnonzero(c.active_mask())
+        mean_prot = float(by_site[c.owner[active], c.site[active]].mean()) if active.size else 0.0
+        return {
+            "nodes": n,
+            "edges": g.number_of_edges(),
+            "components": len(parts),
+            "largest_component_share": largest / n if n else 0.0,
+            "global_efficiency": float(nx.global_efficiency(g)) if n > 1 else 0.0,
+            "mean_protection": mean_prot,
+        }
+
+    def snapshot_process(self) -> Process:
+        """Record the edge list and the measures at each of ``snapshot_days`` (days after intervention start)."""
+        ctx = self.ctx
+        days = sorted({ctx.config.intervention_day + d for d in self.cfg.snapshot_days})
+        for day in days:
+            yield ctx.env.timeout(day + 0.75 - ctx.env.now)  # after that day's step
+            self.snapshots.append((day, self.edges(), self.measures()))
