@@ -160,7 +160,12 @@ class Model:
             if self.audit:
                 self.ctx.world.workers.audit()
 
-    def run(self) -> ReplicationResult:
+    def start(self) -> None:
+        """Start every process (bosses, protectors, the scenario, the daily step); :meth:`run` calls it.
+
+        Tests that watch a replication part way call ``start()`` and then
+        ``ctx.env.run(until=day)`` themselves.
+        """
         ctx = self.ctx
         world = ctx.world
         for boss in world.bosses:
@@ -171,6 +176,11 @@ class Model:
         ctx.env.process(self._daily())
         if ctx.config.network.snapshot_days:
             ctx.env.process(self.network.snapshot_process())
+
+    def run(self) -> ReplicationResult:
+        ctx = self.ctx
+        world = ctx.world
+        self.start()
         ctx.env.run(until=ctx.horizon)
         rec = ctx.recorder
         return ReplicationResult(

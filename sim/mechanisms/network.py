@@ -16,7 +16,9 @@ What the edges do:
   patron (after ``rewire_days_mean``: the patron's successor, or another
   active protector of higher rank in the same country).  An active
   national patron also slows a campaign in his country (``patron_slowdown``
-  times his effective strength, on the campaign's raid rate and pressure).
+  times his effective strength, on the campaign's raid rate and pressure);
+  a campaign's configured rate is the one observed with the world's patrons
+  in office, so it is removing or weakening them that speeds a campaign up.
 * **Syndicate ties.** A raided boss warns his partners (``tie_warning_prob``
   each); a tipped-off partner's compounds are raided forewarned with at least
   ``tie_warning_level`` for ``tie_warning_days``.  Partners lend a member
@@ -76,6 +78,7 @@ class Network:
         if self.enabled:
             self._group_the_rest(ctx.streams["network"])
         protection.on_seated = self.successor_seated
+        self._initial_national = [(p.sites, p.effective) for p in world.protectors if p.rank == "national"]
         self.snapshots: list[tuple[int, list[tuple[str, str, str, float]], dict[str, Any]]] = []
         self.update_support()
 
@@ -195,16 +198,34 @@ class Network:
         successor.patron = predecessor.patron
         self.update_support()
 
-    def campaign_factor(self, sites: np.ndarray) -> float:
-        """How much of a campaign gets through: ``1 - patron_slowdown * s`` for the strongest active national patron at its sites."""
+    def campaign_factor(self, sites: np.ndarray, initial: bool = False) -> float:
+        """How much of a campaign gets through: ``1 - patron_slowdown * s``, s the strongest active national patron at its sites.
+
+        ``initial``: the same for the world as configured (every protector in
+        office at full support), which is the state a campaign's calibrated
+        rate was observed under (:meth:`relative_campaign_factor`).
+        """
         if not self.enabled or self.cfg.patron_slowdown == 0:
             return 1.0
         covered = set(np.asarray(sites).tolist())
-        best = 0.0
-        for p in self.ctx.world.protectors:
-            if p.active and p.rank == "national" and covered & p.sites:
-                best = max(best, p.effective)
+        if initial:
+            best = max((s for p, s in self._initial_national if covered & p), default=0.0)
+        else:
+            best = 0.0
+            for p in self.ctx.world.protectors:
+                if p.active and p.rank == "national" and covered & p.sites:
+                    best = max(best, p.effective)
         return 1.0 - self.cfg.patron_slowdown * best
+
+    def relative_campaign_factor(self, sites: np.ndarray) -> float:
+        """The campaign factor now over the factor in the world as configured: 1 while the national patrons stand.
+
+        A campaign's ``peak_raid_rate`` is what was observed with the
+        protection network in place (the July 2025 wave is calibrated on its
+        raids), so removing a national patron lets a campaign run faster than
+        observed (above 1) and a stronger patron slows it (below 1).
+        """
+        return self.campaign_factor(sites) / self.campaign_factor(sites, initial=True)
 
     # ------------------------------------------------------------------ syndicate ties
     def pass_warning(self, boss: Boss) -> None:

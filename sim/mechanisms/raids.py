@@ -83,7 +83,10 @@ class Raids:
         # so raid times do not depend on the scenario's state (common random numbers)
         c = ctx.world.compounds
         standing = np.count_nonzero(np.isin(c.site[: ctx.initial_compounds], sites))
-        peak = camp.peak_raid_rate * standing / 100.0
+        # the configured rate is the one seen with the world's national patrons in office; without them
+        # raids come faster, so the thinning envelope is the rate with no patron slowing it down
+        initial = self.network.campaign_factor(sites, initial=True)
+        peak = camp.peak_raid_rate * standing / 100.0 / initial
         if peak <= 0:
             return
         t = start
@@ -94,7 +97,7 @@ class Raids:
             level = intensity(camp, start, t)
             if t > start + camp.ramp_days + camp.hold_days and level < MIN_INTENSITY:
                 return
-            accept = rng.random() < level * self.network.campaign_factor(sites)  # a national patron slows it
+            accept = rng.random() < level * self.network.campaign_factor(sites)  # an active national patron slows it
             yield ctx.env.timeout(t - ctx.env.now)
             if accept:
                 target = self.choose_target(camp, sites)
@@ -107,7 +110,7 @@ class Raids:
         for camp, start, sites in self.campaigns:
             level = intensity(camp, start, t)
             if level > 0:
-                pressure[sites] += camp.site_pressure * level * self.network.campaign_factor(sites)
+                pressure[sites] += camp.site_pressure * level * self.network.relative_campaign_factor(sites)
         return np.minimum(pressure, 1.0)
 
     def choose_target(self, camp: CampaignConf, sites: np.ndarray) -> int:
