@@ -24,7 +24,16 @@ from sim.config.columns import COLUMN_RANGES
 ROOT = Path(__file__).resolve().parents[1]
 REPS = 2
 SEED = 4242
-CONTRACT = ("timeseries.csv", "events.csv", "summary.csv", "summary.json", "revenue_by_site.png", "status.json")
+CONTRACT = (
+    "timeseries.csv",
+    "events.csv",
+    "summary.csv",
+    "summary.json",
+    "revenue_by_site.png",
+    "network.csv",
+    "network_edges.csv",
+    "status.json",
+)
 SUMMARY_REQUIRED = (
     "baseline_revenue",
     "trough_frac",

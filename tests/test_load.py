@@ -93,10 +93,11 @@ def test_load_refuses_an_unfinished_directory(tmp_path):
 def test_parquet_output_loads_the_same_as_csv(tmp_path, csv_run):
     out = tmp_path / "pq"
     _cli(*SHORT, "output.format=parquet", f"hydra.run.dir={out}")
-    assert {p.name for p in out.glob("*.parquet")} == {"timeseries.parquet", "events.parquet", "summary.parquet"}
+    tables = ("timeseries", "events", "summary", "network", "network_edges")
+    assert {p.name for p in out.glob("*.parquet")} == {f"{t}.parquet" for t in tables}
     assert not list(out.glob("*.csv"))
     pq, cs = sim.load(out), sim.load(csv_run)
-    for name in ("timeseries", "events", "summary"):
+    for name in tables:
         _same(getattr(pq, name), getattr(cs, name))
 
 

@@ -294,7 +294,7 @@ def test_border_closure_blocks_overland_recruits(small):
 
         def spy(compound, nationality, trafficked, day, due, status=IN_TRANSIT, reason="recruited"):
             if reason == "recruited":
-                cambodian = np.array([world.sites[s].country == "Cambodia" for s in world.compounds.site[compound]])
+                cambodian = np.array([world.sites[s].country == "Cambodia" for s in world.compounds.site[compound]], bool)
                 for nat in np.asarray(nationality)[cambodian]:
                     counts[day, routes.index(world.nationality_entry[nat])] += 1
             return create(compound, nationality, trafficked, day, due, status, reason)

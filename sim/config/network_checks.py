@@ -61,8 +61,13 @@ def check_network(config: ScamsimConfig, bosses: list[str], check_day: DayCheck)
             seen[member] = name
         if syn.chairman and syn.chairman not in syn.members:
             raise ConfigError(f"{key}.chairman", syn.chairman, f"one of the members: {', '.join(syn.members)}")
-    for i, day in enumerate(config.network.snapshot_days):
-        check_day(config, f"network.snapshot_days.{i}", day, False)
+    for i, day in enumerate(config.network.snapshot_days):  # days past the horizon are not taken (a shorter run)
+        if day < -config.intervention_day:
+            raise ConfigError(
+                f"network.snapshot_days.{i}",
+                day,
+                f"days are counted from intervention_day={config.intervention_day}; allowed >= {-config.intervention_day}",
+            )
 
 
 def check_interventions(config: ScamsimConfig, known_site: Callable[[str, str, dict], None], check_day: DayCheck) -> None:

@@ -391,7 +391,8 @@ class NetworkConf:
         0.5, "assumed: how far an active national patron slows a campaign in his country, x his strength"
     )
     rewire_days_mean: float = param(60.0, "days", 1.0, 36500.0, "assumed: an orphaned official finds a new patron")
-    snapshot_days: list[int] = field(default_factory=lambda: [-1, 30, 180, 365, 729])  # days after intervention start
+    # days after intervention start when the graph is recorded (network.csv, network_edges.csv); days past the run's end are skipped
+    snapshot_days: list[int] = field(default_factory=lambda: [-1, 30, 180, 365, 729])
 
 
 @dataclass

@@ -373,9 +373,12 @@ class Network:
         }
 
     def snapshot_process(self) -> Process:
-        """Record the edge list and the measures at each of ``snapshot_days`` (days after intervention start)."""
+        """Record the edge list and the measures at each of ``snapshot_days`` (days after intervention start).
+
+        Days past the end of a shorter run are not taken: the files say which days were.
+        """
         ctx = self.ctx
-        days = sorted({ctx.config.intervention_day + d for d in self.cfg.snapshot_days})
+        days = sorted({ctx.config.intervention_day + d for d in self.cfg.snapshot_days} & set(range(ctx.horizon)))
         for day in days:
             yield ctx.env.timeout(day + 0.75 - ctx.env.now)  # after that day's step
             self.snapshots.append((day, self.edges(), self.measures()))

@@ -23,8 +23,8 @@ from typing import Any
 
 from omegaconf import OmegaConf
 
-from sim.runs.output import TABLES, read_status
-from sim.runs.tables import read_table
+from sim.runs.output import NETWORK_TABLES, TABLES, read_status
+from sim.runs.tables import read_table, table_path
 
 __all__ = ["LoadedRun", "load"]
 
@@ -40,6 +40,8 @@ class LoadedRun:
     config: dict[str, Any]
     summary_json: dict[str, Any]
     status: dict[str, Any] = field(default_factory=dict)
+    network: Any = None  # network.csv (measures at the snapshot days), None when the run took no snapshots
+    network_edges: Any = None  # network_edges.csv (the edge lists)
 
     @property
     def stats(self) -> Any:
@@ -51,12 +53,13 @@ class LoadedRun:
 
     def __getitem__(self, name: str) -> Any:
         """``run["summary"]`` is ``run.summary``: the tables by file name."""
-        if name not in (*TABLES, "config", "summary_json", "status"):
+        if name not in self.keys():
             raise KeyError(name)
         return getattr(self, name)
 
     def keys(self) -> tuple[str, ...]:
-        return (*TABLES, "config", "summary_json", "status")
+        network = tuple(n for n in NETWORK_TABLES if getattr(self, n) is not None)
+        return (*TABLES, *network, "config", "summary_json", "status")
 
 
 def load(run_dir: str | Path) -> LoadedRun:
@@ -70,6 +73,9 @@ def load(run_dir: str | Path) -> LoadedRun:
             f"{path} does not hold complete results (status.json: {status.get('status')}: {status.get('error', '')})"
         )
     tables = {name: read_table(path, name) for name in TABLES}
+    for name in NETWORK_TABLES:
+        if any(table_path(path, name, fmt).is_file() for fmt in ("csv", "parquet")):
+            tables[name] = read_table(path, name)
     config_file = path / ".hydra" / "config.yaml"
     config: dict[str, Any] = {}
     if config_file.is_file():

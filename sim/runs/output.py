@@ -24,7 +24,15 @@ from sim.runs.lock import LOCK_NAME
 from sim.runs.provenance import config_hash, git_commit, provenance, version
 from sim.runs.tables import write_table
 
-FILES = ("timeseries.csv", "events.csv", "summary.csv", "summary.json", "revenue_by_site.png")
+FILES = (
+    "timeseries.csv",
+    "events.csv",
+    "summary.csv",
+    "summary.json",
+    "revenue_by_site.png",
+    "network.csv",  # with network.snapshot_days (the default)
+    "network_edges.csv",
+)
 #: The tables of the output contract, written as ``<name>.csv`` or ``<name>.parquet`` (``output.format``).
 TABLES = ("timeseries", "events", "summary")
 #: Written when the run took network snapshots (``network.snapshot_days``): measures and edge lists.

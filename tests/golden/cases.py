@@ -18,6 +18,7 @@ from pathlib import Path
 
 REFERENCE = Path(__file__).with_name("reference.json")
 CSV_FILES = ("timeseries.csv", "events.csv", "summary.csv")
+NETWORK_FILES = ("network.csv", "network_edges.csv")  # pinned too when the case takes snapshots
 SUMMARY_VALUES = ("raids", "arrests_workers", "final_frac", "relocations", "compounds_founded", "retrafficked")
 
 SCENARIOS = (
@@ -49,6 +50,14 @@ COMMON = ["world=small", "seed=11", "replications=2", "figure=false", "progress=
 CASES: dict[str, list[str]] = {f"small/{s}": [*COMMON, f"scenario={s}"] for s in SCENARIOS}
 CASES |= {f"small/combined/{k}": [*COMMON, "scenario=combined", *v] for k, v in KNOCKOUTS.items()}
 CASES["cambodia/crackdown_2025"] = ["world=cambodia", "seed=5", "replications=1", "figure=false", "progress=false"]
+# network.enabled=false: the version-2 model; its digests equal the v2 reference of small/crackdown_2025 (2e6772d)
+CASES["small/crackdown_2025/no_network"] = [
+    *COMMON,
+    "scenario=crackdown_2025",
+    "network.enabled=false",
+    "network.snapshot_days=[]",
+]
+CASES["small/network_targeting/betweenness"] = [*COMMON, "scenario=network_targeting", "scenario.targeting.strategy=betweenness"]
 CASES["small/crackdown_2025/auto"] = [
     "world=small",
     "seed=3",
@@ -69,7 +78,8 @@ def outputs(overrides: list[str]) -> dict[str, object]:
     study = run(compose(overrides))
     with tempfile.TemporaryDirectory() as tmp:
         write_outputs(study, Path(tmp) / "run", figure=False)
-        digests = {name: hashlib.sha256((Path(tmp) / "run" / name).read_bytes()).hexdigest() for name in CSV_FILES}
+        files = [*CSV_FILES, *(n for n in NETWORK_FILES if (Path(tmp) / "run" / n).is_file())]
+        digests = {name: hashlib.sha256((Path(tmp) / "run" / name).read_bytes()).hexdigest() for name in files}
     means = {k: study.stats[k]["mean"] for k in SUMMARY_VALUES}
     return {"sha256": digests, "means": means, "replications": len(study.replications)}
 
