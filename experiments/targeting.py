@@ -456,6 +456,10 @@ def render(data: dict[str, Any]) -> str:
         "- Common random numbers hold exactly only up to the removal day: `random` draws its targets from the "
         "`network` stream, which also draws tie warnings and rewiring delays, and the order of removals decides "
         "which protector's successor delay comes from which draw, so after day -10 the arms' streams differ.",
+        "- `mean_protection` is the mean over the compounds standing on the snapshot day: when the wave lays the "
+        "protected compounds low, it falls because of who is left standing, not only because protection was lost.",
+        "- Global efficiency counts every edge alike: bought-in protection links are never shed, so a network whose "
+        "bosses relocate and buy in at new sites gains edges (and efficiency) whether or not it is better organised.",
         "- The strategies are compared pairwise without a correction for multiple comparisons; a pair whose CI "
         "only just excludes 0 is weak evidence.",
         "- `degree`, `betweenness` and `money` may pick the same nodes (see *most often removed*): when they do, "
