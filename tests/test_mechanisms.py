@@ -426,3 +426,18 @@ def test_repatriation_capacity(capacity):
         assert rep.status_counts[:, DETAINED].max() > ref.status_counts[:, DETAINED].max(), "the detention queue should build up"
     if capacity == 0:
         assert not (r.study.events["event"] == "repatriated").any()
+
+
+def test_the_detention_queue_is_the_detained_longest_waiting_first(small):
+    """Repatriation keeps its own queue: it must hold exactly the detained, ordered by (day detained, row)."""
+    from sim.core.workers import DETAINED
+
+    model = Model(small("scenario=crackdown_2025", "repatriation.daily_capacity=1"), 0)
+    model.start()
+    pool = model.world.workers
+    for day in (230, 260, 300):
+        model.ctx.env.run(until=day)
+        detained = pool.where(DETAINED)
+        assert detained.size > 5
+        expected = detained[np.lexsort((detained, pool.since[detained]))]
+        assert np.array_equal(model.repatriation.queue, expected)

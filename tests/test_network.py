@@ -345,3 +345,51 @@ def test_network_files_are_written_with_their_columns(tmp_path: Path):
     assert days == [T0 + d for d in (-1, 30, 180, 365, 729)]
     for r in measures:
         assert 0 <= float(r["largest_component_share"]) <= 1 and 0 <= float(r["global_efficiency"]) <= 1
+
+
+def test_rank_goes_down_the_hierarchy_and_country_limits_the_pool(small):
+    m = model(small, "scenario=baseline")
+    m.ctx.env.run(until=T0)
+    rng = np.random.default_rng(0)
+    picked = m.network.targets("rank", 6, "any", rng)
+    ranks = [p.rank if isinstance(p, Protector) else "boss" for p in picked]
+    assert ranks[:2] == ["national", "national"] and ranks[2] == "provincial"
+    chair = picked[3]
+    assert isinstance(chair, Boss) and chair.index in m.network.chairman
+    cambodian = m.network.targets("rank", 10, "protectors", rng, country="Cambodia")
+    assert cambodian and all(p.name != "kayin_border_guard" for p in cambodian)
+
+
+def test_money_ranks_protectors_by_income_per_year_in_office(small):
+    m = model(small, "scenario=baseline")
+    m.ctx.env.run(until=T0)
+    old, new = protector(m, "bavet_police"), protector(m, "sihanoukville_police")
+    new.seated_day, new.income_usd = T0 - 10, 1e9 / 36.5  # the same total income, earned in 10 days
+    old.seated_day, old.income_usd = 0, 1e9 / 36.5
+    top = m.network.targets("money", 1, "protectors", np.random.default_rng(0))
+    assert top == [new]
+
+
+def test_a_boss_stops_paying_protectors_where_he_no_longer_operates(small):
+    m = model(small, "scenario=baseline")
+    m.ctx.env.run(until=T0)
+    boss = next(b for b in m.world.bosses if b.compounds and b.protectors)
+    far = m.world.site_index["myawaddy"]
+    for comp in boss.compounds:
+        m.world.compounds.move_site(comp, far)
+    left = [p for p in boss.protectors if far not in m.world.protectors[p].sites]
+    assert left
+    m.protection.leave_elsewhere(boss)
+    assert not set(left) & boss.protectors
+    assert all(boss.index not in m.world.protectors[p].clients for p in left)
+
+
+def test_global_efficiency_is_networkx_s():
+    import networkx as nx
+
+    from sim.mechanisms.network import global_efficiency
+
+    for seed in range(5):
+        g = nx.gnp_random_graph(40, 0.06, seed=seed)  # several components
+        g.add_nodes_from(["isolated"])
+        assert global_efficiency(g) == pytest.approx(nx.global_efficiency(g))

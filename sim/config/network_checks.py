@@ -108,5 +108,9 @@ def check_interventions(config: ScamsimConfig, known_site: Callable[[str, str, d
         raise ConfigError("scenario.targeting.strategy", tg.strategy, f"one of {', '.join(STRATEGIES)}")
     if tg.nodes not in TARGET_NODES:
         raise ConfigError("scenario.targeting.nodes", tg.nodes, f"one of {', '.join(TARGET_NODES)}")
+    if tg.country and tg.country not in countries:
+        raise ConfigError(
+            "scenario.targeting.country", tg.country, f"one of the world's countries: {', '.join(sorted(countries))}"
+        )
     if tg.strategy != "none":
         check_day(config, "scenario.targeting.day", tg.day, False)

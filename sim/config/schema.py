@@ -174,6 +174,7 @@ class TargetingConf:
     count: int = param(0, "removals", 0, 10000)
     day: int = param(-10, "days after intervention start", -36500, 36500)
     nodes: str = "any"  # any | bosses | protectors: which nodes the strategy may pick
+    country: str = ""  # only nodes in this country (bosses with a compound there, protectors covering a site there); "" = any
 
 
 @dataclass

@@ -32,6 +32,7 @@ STREAM_IDS: dict[str, int] = {
     "network": 15,
     "orders": 16,
     "handover": 17,
+    "targeting": 18,
 }
 
 

@@ -174,7 +174,8 @@ class WorkerPool:
         else:
             rows = np.concatenate(parts) if len(parts) > 1 else parts[0]
             rows = np.sort(rows[self.status[rows] == status], kind="stable")  # runs of sorted rows: fast
-            rows = rows[np.concatenate(([True], rows[1:] != rows[:-1]))]  # drop re-entries
+            if rows.size:
+                rows = rows[np.concatenate(([True], rows[1:] != rows[:-1]))]  # drop re-entries
         self._maybe[status] = [rows]
         self._clean.add(status)
         return rows
@@ -204,8 +205,9 @@ class WorkerPool:
         return chosen[:k]
 
     def at_compound(self, compound: int, status: int = WORKING) -> np.ndarray:
-        n = self.n
-        return np.flatnonzero((self.compound[:n] == compound) & (self.status[:n] == status))
+        """Rows of the workers of one compound in ``status``, ascending (one pass over the compound column)."""
+        rows = np.flatnonzero(self.compound[: self.n] == compound)
+        return rows[self.status[rows] == status]
 
     def recount(self) -> np.ndarray:
         """Status counts recounted from the arrays (for audits and tests)."""

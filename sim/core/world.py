@@ -56,6 +56,7 @@ class Protector:
     clients: set[int] = field(default_factory=set)
     last_paid: dict[int, int] = field(default_factory=dict)
     patron: int = -1  # the protector above this one (patronage), -1 = none
+    seated_day: int = 0  # when he took office (successors later)
     orphaned: bool = False  # his patron was removed and he has not found another
     support: float = 1.0  # share of his strength he can give now (:mod:`sim.mechanisms.network`)
 

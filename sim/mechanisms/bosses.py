@@ -82,6 +82,7 @@ class Bosses:
         for comp in sorted(boss.compounds):  # income has not covered costs for too long: wind down
             if c.status[comp] in (OPERATING, LAYING_LOW, REBUILDING, SEALED) and self.finance.losing(comp):
                 self.decisions.close(comp, "losses")
+        self.protection.leave_elsewhere(boss)
         self.protection.buy(boss)
         self.infrastructure.install_substitutes(boss)
         self.decisions.reequip_all(boss)

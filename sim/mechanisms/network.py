@@ -269,18 +269,34 @@ class Network:
         return max(partners, key=lambda b: (b.capital, -b.index))
 
     # ------------------------------------------------------------------ targeting
-    def targets(self, strategy: str, count: int, nodes: str, rng: np.random.Generator) -> list[Boss | Protector]:
-        """The ``count`` nodes a strategy removes: bosses (free, with compounds) and/or active protectors.
+    def targets(
+        self, strategy: str, count: int, nodes: str, rng: np.random.Generator, country: str = ""
+    ) -> list[Boss | Protector]:
+        """The ``count`` nodes a strategy removes: bosses (free, with compounds) and/or protectors in office.
 
-        ``random`` draws uniformly; ``degree`` and ``betweenness`` rank by the
-        centrality in :meth:`graph`; ``money`` by capital (bosses) and bribe
-        income (protectors), both USD; ``rank`` takes protectors national
-        first (then by effective strength) and bosses syndicate chairmen first
-        (then by compounds).  Ties go to the lower index.
+        ``random`` draws uniformly (stream ``targeting``, so the other network
+        draws stay common across strategies); ``degree`` and ``betweenness``
+        rank by the centrality in :meth:`graph`; ``money`` by annual income in
+        USD (a boss's capital, what he holds, beside a protector's bribe income
+        per year in office: what an investigator following the money sees);
+        ``rank`` goes down the hierarchy: national protectors, provincial ones,
+        bosses who chair a syndicate, local protectors, other bosses (then by
+        effective strength or compounds).  ``country`` keeps only bosses with
+        a compound there and protectors covering a site there.  Ties go to the
+        lower index.
         """
         world = self.ctx.world
-        bosses = [b for b in world.bosses if b.free and b.compounds] if nodes in ("any", "bosses") else []
-        prots = [p for p in world.protectors if p.active] if nodes in ("any", "protectors") else []
+        c = world.compounds
+        in_country = {s.index for s in world.sites if s.country == country} if country else None
+
+        def boss_in(b: Boss) -> bool:
+            return in_country is None or any(int(c.site[k]) in in_country for k in b.compounds)
+
+        def prot_in(p: Protector) -> bool:
+            return in_country is None or bool(p.sites & in_country)
+
+        bosses = [b for b in world.bosses if b.free and b.compounds and boss_in(b)] if nodes in ("any", "bosses") else []
+        prots = [p for p in world.protectors if p.active and prot_in(p)] if nodes in ("any", "protectors") else []
         pool: list[tuple[str, Boss | Protector]] = [(f"boss:{b.name}", b) for b in bosses]
         pool += [(f"protector:{p.name}", p) for p in prots]
         if strategy == "none" or count <= 0 or not pool:
@@ -288,23 +304,32 @@ class Network:
         count = min(count, len(pool))
         if strategy == "random":
             return [pool[i][1] for i in sorted(rng.choice(len(pool), size=count, replace=False).tolist())]
+        keyed: list[tuple[tuple[float, float], int]]
         if strategy in ("degree", "betweenness"):
             import networkx as nx
 
             g = self.graph()
             score = dict(g.degree()) if strategy == "degree" else nx.betweenness_centrality(g)
-            keyed = [(-float(score.get(name, 0.0)), k) for k, (name, _) in enumerate(pool)]
+            keyed = [((-float(score.get(name, 0.0)), 0.0), k) for k, (name, _) in enumerate(pool)]
         elif strategy == "money":
-            keyed = [(-(a.capital if isinstance(a, Boss) else a.income_usd), k) for k, (_, a) in enumerate(pool)]
+            day = self.ctx.day
+
+            def money(a: Boss | Protector) -> float:
+                if isinstance(a, Boss):
+                    return a.capital
+                return a.income_usd * 365.0 / max(day - a.seated_day, 1)
+
+            keyed = [((-money(a), 0.0), k) for k, (_, a) in enumerate(pool)]
         else:  # rank
             chairs = set(self.chairman)
+            level = {"national": 0, "provincial": 1, "local": 3}
 
             def order(a: Boss | Protector) -> tuple[float, float]:
                 if isinstance(a, Protector):
-                    return (-RANK_ORDER.get(a.rank, 0) - 1.0, -a.effective)
-                return (-float(a.index in chairs), -float(len(a.compounds)))
+                    return (float(level.get(a.rank, 3)), -a.effective)
+                return (2.0 if a.index in chairs else 4.0, -float(len(a.compounds)))
 
-            keyed = [(order(a)[0] * 1e6 + order(a)[1], k) for k, (_, a) in enumerate(pool)]
+            keyed = [(order(a), k) for k, (_, a) in enumerate(pool)]
         return [pool[k][1] for _, k in sorted(keyed)[:count]]
 
     # ------------------------------------------------------------------ the graph
@@ -368,7 +393,7 @@ class Network:
             "edges": g.number_of_edges(),
             "components": len(parts),
             "largest_component_share": largest / n if n else 0.0,
-            "global_efficiency": float(nx.global_efficiency(g)) if n > 1 else 0.0,
+            "global_efficiency": global_efficiency(g),
             "mean_protection": mean_prot,
         }
 
@@ -382,3 +407,22 @@ class Network:
         for day in days:
             yield ctx.env.timeout(day + 0.75 - ctx.env.now)  # after that day's step
             self.snapshots.append((day, self.edges(), self.measures()))
+
+
+def global_efficiency(g: nx.Graph) -> float:
+    """Mean over ordered pairs of nodes of 1 / shortest-path length (0 for unreachable pairs).
+
+    The same number as ``networkx.global_efficiency`` (tests/test_network.py
+    checks it), computed with scipy's breadth-first all-pairs search because
+    networkx's pure-Python one took a third of a second per regional snapshot.
+    """
+    import networkx as nx
+    from scipy.sparse.csgraph import shortest_path
+
+    n = g.number_of_nodes()
+    if n < 2:
+        return 0.0
+    dist = shortest_path(nx.to_scipy_sparse_array(g, weight=None, format="csr"), unweighted=True, directed=False)
+    with np.errstate(divide="ignore"):
+        inv = np.where(np.isfinite(dist) & (dist > 0), 1.0 / dist, 0.0)
+    return float(inv.sum() / (n * (n - 1)))

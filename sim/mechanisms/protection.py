@@ -146,6 +146,24 @@ class Protection:
         """What buying in costs at a site: dearer under pressure."""
         return self.cfg.buy_in_usd * (1.0 + self.cfg.price_pressure * self.ctx.world.sites[site].pressure)
 
+    def leave_elsewhere(self, boss: Boss) -> None:
+        """A boss stops paying protectors who cover none of the sites where he still has compounds.
+
+        Without this a boss who moved away kept paying (and being counted as a
+        client of) the officials he left behind, and his links only grew.
+        """
+        if not boss.compounds:
+            return
+        world = self.ctx.world
+        here = {int(world.compounds.site[c]) for c in boss.compounds}
+        for p in sorted(boss.protectors):
+            prot = world.protectors[p]
+            if not (prot.sites & here):
+                self.unlink(boss, prot)
+                self.ctx.recorder.event(
+                    self.ctx.day, EventKind.PROTECTION_DROPPED, site=min(prot.sites, default=-1), boss=boss.index
+                )
+
     def buy(self, boss: Boss) -> None:
         """A boss buys more protection at each of his sites where his has fallen below the target level."""
         cfg = self.cfg
@@ -198,6 +216,7 @@ class Protection:
         successor = Protector(
             len(world.protectors), f"{protector.name}-successor", protector.rank, protector.sites, protector.strength
         )
+        successor.seated_day = ctx.day
         world.protectors.append(successor)
         if self.on_seated is not None:
             self.on_seated(successor, protector)

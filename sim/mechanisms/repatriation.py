@@ -27,6 +27,9 @@ class Repatriation:
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
         self.cfg = ctx.config.repatriation
+        # the detention queue, longest-waiting first (by day detained, then row): only this module
+        # moves people into or out of detention, so it keeps the order instead of sorting the pool daily
+        self.queue = np.zeros(0, np.int64)
 
     def step(self, day: int) -> None:
         """One day of reporting, processing, detention, repatriation and re-trafficking."""
@@ -34,33 +37,40 @@ class Repatriation:
         rng = ctx.streams["repatriation"]
         pool = ctx.world.workers
         rec = ctx.recorder
+        detained_today = [np.zeros(0, np.int64)]
         if pool.totals[FLED]:
             fled = pool.where(FLED)
-            u = rng.random(fled.size)
-            p_report, p_sold = cfg.fled_report_prob_daily, cfg.fled_retraffic_prob_daily
-            report = u < p_report
-            sold = ~report & (u < p_report + p_sold)
-            home = ~report & ~sold & (u < p_report + p_sold + cfg.fled_home_prob_daily)
-            pool.move(fled[report], DETAINED, day, "fled_reported")
-            pool.move(fled[sold], RETRAFFICKED, day, "fled_retrafficked")
-            pool.move(fled[home], REPATRIATED, day, "fled_went_home")
-            if sold.any():
-                rec.event(day, EventKind.RETRAFFICKED, count=int(sold.sum()))
+            p = [cfg.fled_report_prob_daily, cfg.fled_retraffic_prob_daily, cfg.fled_home_prob_daily]
+            n_report, n_sold, n_home, _ = rng.multinomial(fled.size, [*p, max(1.0 - sum(p), 0.0)])
+            # who: a uniform draw without replacement of as many as change today (cheaper than a draw per person)
+            chosen = fled[np.sort(rng.choice(fled.size, n_report + n_sold + n_home, replace=False))]
+            order = rng.permutation(chosen.size)
+            report, sold, home = np.split(chosen[order], [n_report, n_report + n_sold])
+            pool.move(np.sort(report), DETAINED, day, "fled_reported")
+            detained_today.append(report)
+            pool.move(np.sort(sold), RETRAFFICKED, day, "fled_retrafficked")
+            pool.move(np.sort(home), REPATRIATED, day, "fled_went_home")
+            if n_sold:
+                rec.event(day, EventKind.RETRAFFICKED, count=int(n_sold))
         if pool.totals[ARRESTED]:
             arrested = pool.where(ARRESTED)
-            pool.move(arrested[pool.due[arrested] <= day], DETAINED, day, "processed")
-        if pool.totals[DETAINED]:
-            detained = pool.where(DETAINED)
-            sold = rng.random(detained.size) < cfg.retraffic_prob_daily
-            pool.move(detained[sold], RETRAFFICKED, day, "detained_retrafficked")
-            if sold.any():
-                rec.event(day, EventKind.RETRAFFICKED, count=int(sold.sum()))
-            waiting = detained[~sold]
-            if waiting.size > cfg.daily_capacity:  # the longest-waiting go first
-                waiting = waiting[np.argpartition(pool.since[waiting], cfg.daily_capacity)[: cfg.daily_capacity]]
-            pool.move(waiting, REPATRIATED, day, "repatriated")
-            if waiting.size:
-                rec.event(day, EventKind.REPATRIATED, count=int(waiting.size))
+            processed = arrested[pool.due[arrested] <= day]
+            pool.move(processed, DETAINED, day, "processed")
+            detained_today.append(processed)
+        # today's detainees join the back of the queue, in row order
+        queue = np.concatenate([self.queue, np.sort(np.concatenate(detained_today)).astype(np.int64)])
+        if queue.size:
+            n_sold = int(rng.binomial(queue.size, cfg.retraffic_prob_daily))
+            gone = np.zeros(queue.size, bool)
+            gone[rng.choice(queue.size, n_sold, replace=False)] = True
+            pool.move(np.sort(queue[gone]), RETRAFFICKED, day, "detained_retrafficked")
+            if n_sold:
+                rec.event(day, EventKind.RETRAFFICKED, count=n_sold)
+            queue = queue[~gone]
+        waiting, self.queue = queue[: cfg.daily_capacity], queue[cfg.daily_capacity :]  # the longest-waiting go first
+        pool.move(np.sort(waiting), REPATRIATED, day, "repatriated")
+        if waiting.size:
+            rec.event(day, EventKind.REPATRIATED, count=int(waiting.size))
 
     def handover(self, sites: list[int], per_day: int, end: float | None) -> Generator[simpy.Event, None, None]:
         """Every day until ``end``: up to ``per_day`` people working at ``sites`` are rounded up into custody."""

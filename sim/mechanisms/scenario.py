@@ -116,7 +116,7 @@ class Scenario:
         """Network targeting: remove the nodes the strategy picks now, bosses by arrest, protectors from office."""
         ctx = self.ctx
         tg = self.cfg.targeting
-        picked = self.network.targets(tg.strategy, tg.count, tg.nodes, ctx.streams["network"])
+        picked = self.network.targets(tg.strategy, tg.count, tg.nodes, ctx.streams["targeting"], tg.country)
         for node in picked:
             if isinstance(node, Boss):
                 ctx.recorder.event(ctx.day, EventKind.TARGET_REMOVED, site=node.home_site, boss=node.index)

@@ -50,7 +50,8 @@ COMMON = ["world=small", "seed=11", "replications=2", "figure=false", "progress=
 CASES: dict[str, list[str]] = {f"small/{s}": [*COMMON, f"scenario={s}"] for s in SCENARIOS}
 CASES |= {f"small/combined/{k}": [*COMMON, "scenario=combined", *v] for k, v in KNOCKOUTS.items()}
 CASES["cambodia/crackdown_2025"] = ["world=cambodia", "seed=5", "replications=1", "figure=false", "progress=false"]
-# network.enabled=false: the version-2 model; its digests equal the v2 reference of small/crackdown_2025 (2e6772d)
+# network.enabled=false: the version-2 mechanisms (at 2e2de15 its digests equalled 2e6772d's small/crackdown_2025;
+# since then the repatriation queue draws differently and bosses stop paying officials where they left)
 CASES["small/crackdown_2025/no_network"] = [
     *COMMON,
     "scenario=crackdown_2025",
