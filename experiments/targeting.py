@@ -453,13 +453,14 @@ def render(data: dict[str, Any]) -> str:
         "without adaptation (or when no successor is drawn), close, while a removed protector only weakens the "
         "protection of his clients (and of the officials below him).  Strategies that remove different kinds of "
         "nodes (the tables' boss share) are compared at an equal count, not at an equal direct effect or cost.",
-        "- Common random numbers hold exactly only up to the removal day: `random` draws its targets from the "
-        "`network` stream, which also draws tie warnings and rewiring delays, and the order of removals decides "
-        "which protector's successor delay comes from which draw, so after day -10 the arms' streams differ.",
+        "- Common random numbers hold exactly only up to the removal day: `random` draws its targets from its own "
+        "`targeting` stream, but the removals themselves change what happens next (which raids leak, which "
+        "successor delay comes from which `protection` draw), so after day -10 the arms' draws are used differently.",
         "- `mean_protection` is the mean over the compounds standing on the snapshot day: when the wave lays the "
         "protected compounds low, it falls because of who is left standing, not only because protection was lost.",
-        "- Global efficiency counts every edge alike: bought-in protection links are never shed, so a network whose "
-        "bosses relocate and buy in at new sites gains edges (and efficiency) whether or not it is better organised.",
+        "- Global efficiency counts every edge alike: a network whose bosses relocate and buy in at new sites gains "
+        "edges (and efficiency) until they drop the officials where they no longer operate (at their next review), "
+        "whether or not it is better organised.",
         "- The strategies are compared pairwise without a correction for multiple comparisons; a pair whose CI "
         "only just excludes 0 is weak evidence.",
         "- `degree`, `betweenness` and `money` may pick the same nodes (see *most often removed*): when they do, "
