@@ -393,3 +393,14 @@ def test_global_efficiency_is_networkx_s():
         g = nx.gnp_random_graph(40, 0.06, seed=seed)  # several components
         g.add_nodes_from(["isolated"])
         assert global_efficiency(g) == pytest.approx(nx.global_efficiency(g))
+
+
+EPISODES = ("kokang_2023", "gtsez_2024", "pogo_ban_2024", "myawaddy_2025", "kk_park_2025", "prince_group_2025")
+
+
+@pytest.mark.parametrize("episode", EPISODES)
+def test_each_episode_is_a_valid_scenario_of_the_regional_world(episode):
+    """Every site, protector, boss and syndicate an episode names exists in the regional world (validated at compose)."""
+    cfg = sim.compose(["world=regional", f"scenario={episode}"])
+    assert cfg.scenario.name == episode
+    assert sim.runs.study.runs_counterfactual(cfg)  # it intervenes, so it runs the paired arm
