@@ -918,7 +918,7 @@ def note(row: dict[str, Any], preds: dict[str, Any], interventions: Sequence[dic
         return f"but the moves come by day {fmt(preds['emptied_day']['mean'], 3)}, not in the record's window"
     if metric == "handed_over" and day is not None:
         return f"the handovers stop when the sites empty (day {fmt(day, 3)})"
-    if day is not None and metric in NEEDS_PRESENCE | {"site_frac_cf", "compounds_stopped"}:
+    if day is not None and metric in ("site_frac_cf", "compounds_stopped", "fled"):
         return f"because the compounds moved away (sites empty by day {fmt(day, 3)}), not because of what the record describes"
     return None
 
@@ -1084,6 +1084,14 @@ def render(data: dict[str, Any]) -> str:
                     f"- `{name}` **{r['id']}** ({r['metric']}, {show_window(r['window'])}): record {show_value(r['value'])} "
                     f"({r['compare']}), model {model_cell(r)}.  Points to {r.get('points_to', 'n/a')}."
                 )
+    lines += ["", "Misses by the mechanism they point to first:", "", "| mechanism | misses | outcomes |", "|---|---|---|"]
+    by: dict[str, list[str]] = {}
+    for name, ep in eps.items():
+        for r in ep["summary"]["outcomes"]:
+            if r["verdict"] == MISS:
+                by.setdefault(first_module(r.get("points_to") or ""), []).append(f"`{name}` {r['id']}")
+    for module, ids in sorted(by.items(), key=lambda x: (-len(x[1]), x[0])):
+        lines.append(f"| `{module}` | {len(ids)} | {', '.join(ids)} |")
     lines.append("")
     # ---------------------------------------------------------------- per episode
     for name, ep in eps.items():
@@ -1129,13 +1137,18 @@ def render(data: dict[str, Any]) -> str:
                 f"| `{r['id']}` | {r['metric']} ({sites}) | {show_window(r['window'])} | {show_value(r['value'])} | "
                 f"{r['compare']} ({r['certainty']}) | {model_cell(r)} | {verdict_cell(r)} |"
             )
-        misses = [r for r in summary["outcomes"] if r["verdict"] == MISS]
-        if misses:
-            lines += ["", "Misses:", ""]
-            lines += [f"- `{r['id']}`: points to {r.get('points_to', 'n/a')}." for r in misses]
         lines.append("")
     lines += caveats()
     return "\n".join(lines)
+
+
+def first_module(text: str) -> str:
+    """The first ``sim/mechanisms/<module>.py`` a points-to line names."""
+    at = text.find("sim/mechanisms/")
+    if at < 0:
+        return "none identified"
+    end = text.find(".py", at)
+    return text[at : end + 3] if end > 0 else text[at:]
 
 
 def headline(ep: dict[str, Any]) -> str:
@@ -1167,6 +1180,11 @@ def caveats() -> list[str]:
         "(net of compounds founded or moved in), clipped at 0.",
         "- Escapes on the way are put at the site the compound left (the event log names the destination), from the "
         "read-only relocation wrapper.",
+        "- *Moves away from the sites* can exceed the compounds there on day -1: compounds whose building was begun before "
+        "an order (sim/mechanisms/growth.py decides on the site's pressure when it starts building, not when it opens) "
+        "open at a site under the order and move on at once.",
+        "- `pogo_ban_2024`'s reference arm keeps the Bamban raid of day -131 (background, like the July 2025 wave of "
+        "`prince_group_2025`); its no-intervention arm is reported beside it.",
         "- Episodes overlap in time but run separately, each from the same regional world (the state before all of them); "
         "none carries the consequences of the others.",
         "- 10 replications per arm give intervals that are tight on the model's own noise; they carry none of the "
