@@ -40,7 +40,7 @@ RAID_PARTS = (
 #: Column of the site table for the paired no-intervention arm.
 NO_INTERVENTION = "no intervention, last 30"
 #: Daily flows: counted, not told one by one.
-FLOWS = ("repatriated", "retrafficked")
+FLOWS = ("repatriated", "retrafficked", "handover", "tie_warning")
 
 SENTENCES = {
     "raid_deflected": "a raid on compound {compound} at {site} is called off: its protectors deflected it",
@@ -69,6 +69,12 @@ SENTENCES = {
     "workers_escaped": "{count} workers escape while compound {compound} is moved to {site}",
     "construction_started": "{boss} starts building at {site}",
     "boss_bankrupt": "{boss} is bankrupt: his compounds close",
+    "capital_shared": "syndicate partners lend {boss} money to keep him afloat",
+    "protector_rewired": "an official at {site} who lost his patron finds a new one",
+    "closure_order": "the authorities order every compound at {site} to close by a deadline",
+    "order_closed": "compound {compound} at {site} is shut under the closure order; {count} workers were inside",
+    "demolished": "the building of compound {compound} at {site} is demolished",
+    "target_removed": "targeting: {boss} is removed from the network (a protector at {site} if no boss is named)",
 }
 #: Told one by one only with --all; otherwise counted in the "also in this window" line.
 COUNTED = ("protection_bought", "compound_founded", "construction_started")
@@ -139,6 +145,8 @@ def story(rows: list[dict[str, str]], t0: int, replication: int, lo: int, hi: in
         told = {
             "repatriated": "people repatriated from detention",
             "retrafficked": "times someone was re-trafficked",
+            "handover": "people rounded up and handed over",
+            "tie_warning": "warnings passed to syndicate partners after a raid",
             "protection_bought": "protection purchases",
             "compound_founded": "new compounds founded (growth)",
             "construction_started": "buildings started (growth or a move)",
