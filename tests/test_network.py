@@ -404,3 +404,16 @@ def test_each_episode_is_a_valid_scenario_of_the_regional_world(episode):
     cfg = sim.compose(["world=regional", f"scenario={episode}"])
     assert cfg.scenario.name == episode
     assert sim.runs.study.runs_counterfactual(cfg)  # it intervenes, so it runs the paired arm
+
+
+def test_the_end_of_one_cut_does_not_restore_what_another_still_cuts(small):
+    def cuts(cfg: ScamsimConfig) -> None:
+        cfg.scenario.cuts["short"] = CutConf(day=0, end_day=10, by="Thailand", sites=["poipet"], power=False, fuel=True)
+        cfg.scenario.cuts["long"] = CutConf(day=0, by="Thailand", sites=["poipet"], power=False, fuel=True)
+
+    m = model(small, "scenario=baseline", edit=cuts)
+    site = m.world.sites[m.world.site_index["poipet"]]
+    m.ctx.env.run(until=T0 + 5)
+    assert site.internet_cut and site.fuel_blocked
+    m.ctx.env.run(until=T0 + 20)
+    assert site.internet_cut and site.fuel_blocked  # the long cut is still on

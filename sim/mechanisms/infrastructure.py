@@ -30,6 +30,8 @@ class Infrastructure:
         self.ctx = ctx
         self.cfg = ctx.config.infrastructure
         self.installing: set[int] = set()  # compounds waiting for a generator or satellite link
+        # cuts in force: (by, sites, power, internet, fuel, satellite)
+        self.active: list[tuple[str, frozenset[int], bool, bool, bool, bool]] = []
 
     def _factor(self, site: int, has_generator: bool, has_satellite: bool) -> float:
         cfg = self.cfg
@@ -95,16 +97,16 @@ class Infrastructure:
     def cut(
         self, by: str, sites: list[int], power: bool, internet: bool, fuel: bool, satellite: bool, end: float | None
     ) -> Generator[simpy.Event, None, None]:
-        """From now on country ``by`` cuts what it supplies at the named sites; restored at ``end``."""
+        """From now on country ``by`` cuts what it supplies at the named sites; restored at ``end``.
+
+        The sites' flags are recomputed from every cut still in force, so the
+        end of one cut never restores what another, still running, cuts.
+        """
         ctx = self.ctx
+        record = (by, frozenset(sites), power, internet, fuel, satellite)
+        self.active.append(record)
+        self._apply(sites)
         for i in sites:
-            s = ctx.world.sites[i]
-            if power:
-                s.power_cutters.add(by)
-                s.power_cut = by == s.country or s.grid <= s.power_cutters
-            s.internet_cut |= internet
-            s.fuel_blocked |= fuel
-            s.satellite_blocked |= satellite
             ctx.recorder.event(ctx.day, EventKind.CUT, site=i)
         for boss in ctx.world.bosses:
             if boss.free and any(int(ctx.world.compounds.site[c]) in sites for c in boss.compounds):
@@ -112,15 +114,18 @@ class Infrastructure:
         if end is None:
             return
         yield ctx.env.timeout(end - ctx.env.now)
+        self.active.remove(record)
+        self._apply(sites)
         for i in sites:
-            s = ctx.world.sites[i]
-            if power:
-                s.power_cutters.discard(by)
-                s.power_cut = s.country in s.power_cutters or (bool(s.power_cutters) and s.grid <= s.power_cutters)
-            if internet:
-                s.internet_cut = False
-            if fuel:
-                s.fuel_blocked = False
-            if satellite:
-                s.satellite_blocked = False
             ctx.recorder.event(ctx.day, EventKind.RESTORED, site=i)
+
+    def _apply(self, sites: list[int]) -> None:
+        """Set each site's cut flags from the cuts in force there."""
+        for i in sites:
+            s = self.ctx.world.sites[i]
+            here = [c for c in self.active if i in c[1]]
+            s.power_cutters = {c[0] for c in here if c[2]}
+            s.power_cut = s.country in s.power_cutters or (bool(s.power_cutters) and s.grid <= s.power_cutters)
+            s.internet_cut = any(c[3] for c in here)
+            s.fuel_blocked = any(c[4] for c in here)
+            s.satellite_blocked = any(c[5] for c in here)
