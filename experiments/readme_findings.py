@@ -76,9 +76,10 @@ def results_block(scenarios: dict[str, dict[str, str]], versus: dict) -> str:
             f"{col(c, 'low_level_share', 3)} (reported ~0.984). "
             f"Without a crackdown the number of compounds founded varies between replications "
             f"({col(b, 'compounds_founded', 0)}): growth stops where building no longer pays, not at a room cap.  "
-            "The figures `fig1`-`fig6`, [`results/verdict.md`](results/verdict.md) (written by "
-            "`python experiments/verdict.py`, including what changed from version 1), validation, calibration and "
-            "sensitivity in `results/` are from version 2.",
+            "The figures `fig1`-`fig3` and `fig5`, the scenario tables and [`results/verdict.md`](results/verdict.md) "
+            "(written by `python experiments/verdict.py`, including what changed from version 1) are on the model "
+            "with the protection network; `region`, `fig4` (phase), `fig6` (claim), validation, calibration and "
+            "sensitivity were computed just before it was added and are rerun with the evidence work (issue 12).",
             "",
             f"A Cambodia replication with `counterfactual=false` costs {versus['ratio_median']:.2f}x the version-1 "
             f"replication in CPU time (median of {len(versus['rounds'])} alternating rounds, "
