@@ -105,6 +105,13 @@ def scale_workers(world: str, total: int) -> list[str]:
     ]
 
 
+def base_syndicates(world: str) -> list[str]:
+    """Names of the world's named syndicates."""
+    from sim import compose
+
+    return list(compose([f"world={world}"]).world.syndicates)
+
+
 def scale_compounds(world: str, compounds: int, workers: int) -> list[str]:
     """Overrides giving ``world`` about ``compounds`` compounds holding ``workers`` workers in all.
 
@@ -113,13 +120,15 @@ def scale_compounds(world: str, compounds: int, workers: int) -> list[str]:
     growth and relocation have somewhere to go but the world stays near the
     stated size, and each site gets a
     boss per ~4 compounds, so the number of boss processes grows with the
-    compounds as it would in a bigger world.
+    compounds as it would in a bigger world.  The world's named syndicates
+    are dropped (their members may not exist at another size); every boss is
+    then grouped at random, as the unnamed ones are.
     """
     sites = base_sites(world)
     names = list(sites)
     comp = apportion(compounds, [sites[n]["compounds"] for n in names])
     work = apportion(workers, [float(c) for c in comp])
-    out = [f"world={world}"]
+    out = [f"world={world}", *(f"~world.syndicates.{k}" for k in base_syndicates(world))]
     for name, c, w in zip(names, comp, work, strict=True):
         room = -(-c * 13 // 10)  # ceil(1.3 c)
         bosses = max(1, round(c / 4)) if c else 0

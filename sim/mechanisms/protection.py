@@ -26,6 +26,7 @@ from sim.core.events import EventKind
 from sim.core.world import Boss, Protector
 
 REVIEW_DAYS = 30.0  # protectors review their clients monthly
+NEVER_PAID = -(10**9)
 
 
 class Protection:
@@ -34,7 +35,8 @@ class Protection:
         self.cfg = ctx.config.protection
         self.version = 0  # bumped whenever a protector or a boss's links change
         self._cache: tuple[tuple[int, int, int], np.ndarray] | None = None
-        self._payees: tuple[tuple[int, int, int], list[list[tuple[int, float]]]] | None = None
+        self._payees: tuple[tuple[int, int, int], np.ndarray] | None = None
+        self.boss_paid = np.full(len(ctx.world.bosses), NEVER_PAID, np.int64)  # the last day each boss paid bribes
         self.on_seated: Callable[[Protector, Protector], None] | None = None  # (successor, predecessor): the network rewires
 
     @property
@@ -95,31 +97,47 @@ class Protection:
 
     # ------------------------------------------------------------------ money and links
     def pay_bribes(self, bribes: np.ndarray, day: int) -> None:
-        """Share each boss's bribe (``bribes[boss]``) among his active protectors, by strength.
+        """Share each boss's bribe (``bribes[boss]``) among his active protectors, by effective strength.
 
-        Paying marks the boss as a paying client (``last_paid``), which is what
-        protectors review.  The split by strength is cached with the links.
+        Paying marks the boss as a paying client (:meth:`last_paid`), which is
+        what protectors review.  The split is a (bosses, protectors) matrix
+        cached with the links, so a day's bribes are one product.
         """
         world = self.ctx.world
         key = (self.version, len(world.bosses), len(world.protectors))
         if self._payees is None or self._payees[0] != key:
             self._payees = (key, self._split())
-        protectors = world.protectors
-        for b in np.flatnonzero(bribes > 0).tolist():
-            amount = float(bribes[b])
-            for p, share in self._payees[1][b]:
-                prot = protectors[p]
-                prot.income_usd += amount * share
-                prot.last_paid[b] = day
+        n = bribes.size
+        if self.boss_paid.size < n:
+            self.boss_paid = np.concatenate([self.boss_paid, np.full(n - self.boss_paid.size, NEVER_PAID, np.int64)])
+        self.boss_paid[:n][bribes > 0] = day
+        income = bribes @ self._payees[1][:n]
+        for p in np.flatnonzero(income).tolist():
+            world.protectors[p].income_usd += float(income[p])
 
-    def _split(self) -> list[list[tuple[int, float]]]:
-        """Per boss: (protector, share of the bribe) over his active protectors."""
+    def last_paid(self, protector: Protector, boss: int) -> int:
+        """The last day ``boss`` paid ``protector``: his latest payment while linked, or the day they linked.
+
+        A boss pays all his protectors at once, so his own last payment day
+        stands for each link's.  A link without a day (a successor's inherited
+        ones) counts from his first payment, and as paid today until then.
+        """
+        paid = int(self.boss_paid[boss]) if boss < self.boss_paid.size else NEVER_PAID
+        linked = protector.last_paid.get(boss)
+        if linked is None:
+            return paid if paid > NEVER_PAID else self.ctx.day
+        return max(linked, paid)
+
+    def _split(self) -> np.ndarray:
+        """Per boss (rows): the share of his bribe each protector (columns) gets, over his active protectors."""
         world = self.ctx.world
-        split: list[list[tuple[int, float]]] = []
+        split = np.zeros((len(world.bosses), len(world.protectors)))
         for boss in world.bosses:
             active = [p for p in boss.protectors if world.protectors[p].active]
             total = sum(world.protectors[p].effective for p in active)
-            split.append([(p, world.protectors[p].effective / total) for p in active] if total > 0 else [])
+            if total > 0:
+                for p in active:
+                    split[boss.index, p] = world.protectors[p].effective / total
         return split
 
     def link(self, boss: Boss, protector: Protector) -> None:
@@ -193,7 +211,7 @@ class Protection:
             if not (cfg.enabled and cfg.drop_unpaid) or not protector.active:
                 continue
             for b in sorted(protector.clients):
-                if ctx.day - protector.last_paid.get(b, ctx.day) > cfg.unpaid_days:
+                if ctx.day - self.last_paid(protector, b) > cfg.unpaid_days:
                     self.unlink(ctx.world.bosses[b], protector)
                     site = next(iter(sorted(protector.sites)), -1)
                     ctx.recorder.event(ctx.day, EventKind.PROTECTION_DROPPED, site=site, boss=b)
