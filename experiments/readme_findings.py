@@ -59,7 +59,7 @@ def block(region: dict) -> str:
     )
 
 
-def results_block(scenarios: dict[str, dict[str, str]], versus: dict) -> str:
+def results_block(scenarios: dict[str, dict[str, str]], versus: dict, bench: dict | None = None) -> str:
     c, b = scenarios["crackdown_2025"], scenarios["baseline"]
 
     def col(row: dict[str, str], name: str, digits: int = 2) -> str:
@@ -84,7 +84,17 @@ def results_block(scenarios: dict[str, dict[str, str]], versus: dict) -> str:
             f"A Cambodia replication with `counterfactual=false` costs {versus['ratio_median']:.2f}x the version-1 "
             f"replication in CPU time (median of {len(versus['rounds'])} alternating rounds, "
             f"[`results/benchmark_versus.json`](results/benchmark_versus.json), "
-            "`python experiments/benchmark/versus.py`); the paired counterfactual arm doubles it.",
+            "`python experiments/benchmark/versus.py`, measured before the protection network was added); the paired "
+            "counterfactual arm doubles it."
+            + (
+                f" Latest `python experiments/benchmark/benchmark.py` ([`results/benchmark.json`](results/benchmark.json), "
+                f"started {bench['started']}, load {bench['worlds']['regional']['load_before']['load1']:.2f}): one replication "
+                f"of the Cambodia world {bench['worlds']['cambodia']['time']['median']:.2f} s, of the regional world "
+                f"({bench['worlds']['regional']['workers']:,} workers, {bench['worlds']['regional']['compounds']} compounds) "
+                f"{bench['worlds']['regional']['time']['median']:.2f} s (medians; the table below is older)."
+                if bench
+                else ""
+            ),
             RESULTS_END,
         ]
     )
@@ -155,7 +165,8 @@ def main() -> None:
     versus = json.loads((res / "benchmark_versus.json").read_text())
     readme = ROOT / "README.md"
     text = _replace(readme.read_text(), START, END, block(region))
-    text = _replace(text, RESULTS_START, RESULTS_END, results_block(scenarios, versus))
+    bench = json.loads((res / "benchmark.json").read_text())
+    text = _replace(text, RESULTS_START, RESULTS_END, results_block(scenarios, versus, bench))
     targeting = json.loads((res / "targeting.json").read_text())
     episodes = json.loads((res / "episodes.json").read_text())
     text = _replace(text, NETWORK_START, NETWORK_END, network_block(targeting, episodes))
