@@ -321,7 +321,7 @@ def render(data: dict[str, Any]) -> str:
         "",
         "Each strategy removes the same number of nodes of the protection network (bosses with compounds and "
         "protectors in office) ten days before the July 2025 wave (`scenario=network_targeting`, "
-        "`sim.mechanisms.network.Network.targets`), then the wave runs as in `crackdown_2025`.  "
+        "`sim.mechanisms.graph.Graph.targets`), then the wave runs as in `crackdown_2025`.  "
         "*The wave alone* is `crackdown_2025` without removals.  Every arm of a replication shares the seed and "
         "replication index (common random numbers) and is measured against one no-intervention arm of the same "
         "replication and adaptation setting.  Intervals are 95% Student-t CIs over replications; a paired "

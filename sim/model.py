@@ -28,6 +28,7 @@ from sim.mechanisms.bosses import Bosses
 from sim.mechanisms.closures import Closures
 from sim.mechanisms.decisions import Decisions
 from sim.mechanisms.finance import Finance
+from sim.mechanisms.graph import Graph
 from sim.mechanisms.growth import Growth
 from sim.mechanisms.infrastructure import Infrastructure
 from sim.mechanisms.labour import Labour
@@ -94,6 +95,7 @@ class Model:
         self.infrastructure = Infrastructure(ctx)
         self.protection = Protection(ctx)
         self.network = Network(ctx, self.protection)
+        self.graph = Graph(ctx, self.network)
         self.labour = Labour(ctx)
         self.victims = Victims(ctx)
         self.finance = Finance(ctx)
@@ -117,6 +119,7 @@ class Model:
             self.victims,
             self.finance,
             self.network,
+            self.graph,
             self.closures,
             self.repatriation,
         )
@@ -175,7 +178,7 @@ class Model:
         self.scenario.schedule()
         ctx.env.process(self._daily())
         if ctx.config.network.snapshot_days:
-            ctx.env.process(self.network.snapshot_process())
+            ctx.env.process(self.graph.snapshot_process())
 
     def run(self) -> ReplicationResult:
         ctx = self.ctx
@@ -197,7 +200,7 @@ class Model:
             nationalities=world.nationalities,
             arrests_by_nationality=self.raids.arrests_by_nationality,
             compounds_founded=world.compounds.n - ctx.initial_compounds,
-            network=self.network.snapshots,
+            network=self.graph.snapshots,
         )
 
 

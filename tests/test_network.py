@@ -300,12 +300,12 @@ def test_strategies_pick_what_they_say(small):
     m = model(small, "scenario=baseline")
     m.ctx.env.run(until=T0)
     rng = np.random.default_rng(0)
-    rank = m.network.targets("rank", 2, "protectors", rng)
+    rank = m.graph.targets("rank", 2, "protectors", rng)
     assert [p.rank for p in rank] == ["national", "national"]
-    richest = m.network.targets("money", 1, "bosses", rng)[0]
+    richest = m.graph.targets("money", 1, "bosses", rng)[0]
     assert isinstance(richest, Boss) and richest.capital == max(b.capital for b in m.world.bosses if b.free and b.compounds)
-    g = m.network.graph()
-    top = m.network.targets("degree", 1, "any", rng)[0]
+    g = m.graph.graph()
+    top = m.graph.targets("degree", 1, "any", rng)[0]
     name = f"boss:{top.name}" if isinstance(top, Boss) else f"protector:{top.name}"
     candidates = [n for n in g.nodes if not n.startswith("syndicate:")]
     assert g.degree(name) == max(g.degree(n) for n in candidates)
@@ -351,12 +351,12 @@ def test_rank_goes_down_the_hierarchy_and_country_limits_the_pool(small):
     m = model(small, "scenario=baseline")
     m.ctx.env.run(until=T0)
     rng = np.random.default_rng(0)
-    picked = m.network.targets("rank", 6, "any", rng)
+    picked = m.graph.targets("rank", 6, "any", rng)
     ranks = [p.rank if isinstance(p, Protector) else "boss" for p in picked]
     assert ranks[:2] == ["national", "national"] and ranks[2] == "provincial"
     chair = picked[3]
     assert isinstance(chair, Boss) and chair.index in m.network.chairman
-    cambodian = m.network.targets("rank", 10, "protectors", rng, country="Cambodia")
+    cambodian = m.graph.targets("rank", 10, "protectors", rng, country="Cambodia")
     assert cambodian and all(p.name != "kayin_border_guard" for p in cambodian)
 
 
@@ -366,7 +366,7 @@ def test_money_ranks_protectors_by_income_per_year_in_office(small):
     old, new = protector(m, "bavet_police"), protector(m, "sihanoukville_police")
     new.seated_day, new.income_usd = T0 - 10, 1e9 / 36.5  # the same total income, earned in 10 days
     old.seated_day, old.income_usd = 0, 1e9 / 36.5
-    top = m.network.targets("money", 1, "protectors", np.random.default_rng(0))
+    top = m.graph.targets("money", 1, "protectors", np.random.default_rng(0))
     assert top == [new]
 
 
@@ -387,7 +387,7 @@ def test_a_boss_stops_paying_protectors_where_he_no_longer_operates(small):
 def test_global_efficiency_is_networkx_s():
     import networkx as nx
 
-    from sim.mechanisms.network import global_efficiency
+    from sim.mechanisms.graph import global_efficiency
 
     for seed in range(5):
         g = nx.gnp_random_graph(40, 0.06, seed=seed)  # several components

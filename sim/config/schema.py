@@ -1,5 +1,8 @@
 """Typed configuration schema: one dataclass per config section, no Hydra import.
 
+The scenario section's dataclasses live in :mod:`sim.config.scenario` and are
+re-exported here; the markets' in :mod:`sim.config.markets`.
+
 Every tunable number of the model is a field here, with its unit, the range
 it may take and where its default comes from (``docs/sources.md`` or "assumed").
 Hydra merges the YAML in ``configs/`` over these dataclasses (registered by
@@ -19,6 +22,19 @@ from omegaconf import MISSING
 
 from sim.config.fields import param, prob
 from sim.config.markets import FinanceConf, LabourConf, SpaceConf, VictimsConf
+from sim.config.scenario import (  # re-exported: the scenario section's schema
+    BorderClosureConf,
+    BossActionConf,
+    CampaignConf,
+    ClosureOrderConf,
+    CutConf,
+    HandoverConf,
+    ProtectorRemovalConf,
+    ScenarioConf,
+    SourceMeasureConf,
+    TargetingConf,
+    VictimMeasureConf,
+)
 
 # --------------------------------------------------------------------------- world
 
@@ -76,147 +92,6 @@ class WorldConf:
     workers_per_manager: float = param(40.0, "workers", 1.0, 1e5)
     boss_capital_usd: float = param(5e6, "USD", 0.0, 1e12)
     boss_protector_links: float = prob(0.8)
-
-
-# --------------------------------------------------------------------------- scenario
-
-
-@dataclass
-class CampaignConf:
-    """An enforcement directive: raids at a rate that rises, holds and decays."""
-
-    day: int = param(0, "days after intervention start", -36500, 36500)
-    ramp_days: float = param(7.0, "days", 0.0, 36500.0)
-    hold_days: float = param(21.0, "days", 0.0, 36500.0)
-    decay_half_life: float = param(14.0, "days", 0.0, 36500.0)
-    peak_raid_rate: float = param(
-        5.7,
-        "raids/day per 100 compounds at its sites",
-        0.0,
-        100.0,  # at most a raid per compound per day (July 2025: ~3)
-        "calibrated: ~140 raids in the first 30 days of July 2025 (raids_30d, docs/sources.md)",
-    )
-    targeting: str = "random"  # random | largest | least_protected | site
-    sites: list[str] = field(default_factory=list)  # empty = every site in `country`
-    country: str = "Cambodia"
-    site_pressure: float = prob(1.0)  # pressure the campaign adds at its sites at peak
-
-
-@dataclass
-class CutConf:
-    """A neighbour cuts grid power and/or Internet at sites."""
-
-    day: int = param(0, "days after intervention start", -36500, 36500)
-    end_day: int | None = None
-    by: str = "Thailand"
-    sites: list[str] = field(default_factory=list)
-    power: bool = True  # grid power: lost only where `by` is the site's country or every supplier it can draw on
-    internet: bool = True
-    substitutes: bool = False  # also block generators' fuel and satellite links (both of the two below)
-    fuel: bool = False  # block fuel for generators
-    satellite: bool = False  # disable satellite terminals
-
-
-@dataclass
-class ProtectorRemovalConf:
-    protector: str = MISSING
-    day: int = param(0, "days after intervention start", -36500, 36500)
-
-
-@dataclass
-class BossActionConf:
-    boss: str = ""  # a boss name, or "" with `syndicate`
-    syndicate: str = ""  # a named syndicate: the action hits every member (its chairman first)
-    day: int = param(0, "days after intervention start", -36500, 36500)
-    action: str = "indict"  # indict | sanction | arrest
-
-
-@dataclass
-class ClosureOrderConf:
-    """An order to close every compound at some sites by a deadline (a licence ban, an SEZ closure).
-
-    From ``day`` the order adds ``site_pressure`` at its sites (bosses with
-    notice may move out); at ``deadline_day`` each standing compound there
-    closes unless its protection shields it (``1 - protection.shield_max *
-    protection``); with ``demolish`` its building is pulled down too.  The
-    workers of a closed compound are handed to the authorities with
-    ``detain_share`` (the rest scatter, as fled).
-    """
-
-    day: int = param(0, "days after intervention start", -36500, 36500)
-    deadline_day: int = param(0, "days after intervention start", -36500, 36500)
-    sites: list[str] = field(default_factory=list)  # empty = every site in `country`
-    country: str = ""
-    site_pressure: float = prob(0.5, "assumed: pressure the order adds at its sites until the deadline")
-    detain_share: float = prob(0.5, "assumed: share of a closed compound's workers taken into custody")
-    demolish: bool = False
-
-
-@dataclass
-class HandoverConf:
-    """Authorities (or an armed group) round up foreign workers at sites and hand them over, ``per_day`` at most."""
-
-    day: int = param(0, "days after intervention start", -36500, 36500)
-    end_day: int | None = None
-    sites: list[str] = field(default_factory=list)
-    per_day: int = param(500, "people/day", 0, 1_000_000)
-
-
-@dataclass
-class TargetingConf:
-    """Removals chosen on the network (Bright et al. 2017): ``count`` nodes by ``strategy`` on ``day``.
-
-    Bosses are removed by arrest, protectors by removal from office.  ``none``
-    removes nobody.
-    """
-
-    strategy: str = "none"  # none | random | degree | betweenness | money | rank
-    count: int = param(0, "removals", 0, 10000)
-    day: int = param(-10, "days after intervention start", -36500, 36500)
-    nodes: str = "any"  # any | bosses | protectors: which nodes the strategy may pick
-    country: str = ""  # only nodes in this country (bosses with a compound there, protectors covering a site there); "" = any
-
-
-@dataclass
-class BorderClosureConf:
-    countries: list[str] = field(default_factory=list)
-    day: int = param(0, "days after intervention start", -36500, 36500)
-    end_day: int | None = None
-
-
-@dataclass
-class SourceMeasureConf:
-    """Source-country measures (warnings, border and exit checks) that cut the recruit inflow for a while."""
-
-    day: int = param(0, "days after intervention start", -36500, 36500)
-    end_day: int | None = None
-    nationalities: list[str] = field(default_factory=list)  # empty = every source country
-    inflow_cut: float = prob(0.5, "assumed: share of the recruit inflow the measures stop")
-
-
-@dataclass
-class VictimMeasureConf:
-    """Victim-side measures (awareness campaigns, bank and platform controls) that shrink the reachable pool."""
-
-    day: int = param(0, "days after intervention start", -36500, 36500)
-    end_day: int | None = None
-    pool_cut: float = prob(0.3, "assumed: share of the reachable victim pool the measures protect")
-
-
-@dataclass
-class ScenarioConf:
-    name: str = MISSING
-    description: str = ""
-    campaigns: dict[str, CampaignConf] = field(default_factory=dict)
-    cuts: dict[str, CutConf] = field(default_factory=dict)
-    protector_removals: list[ProtectorRemovalConf] = field(default_factory=list)
-    boss_actions: list[BossActionConf] = field(default_factory=list)
-    border_closures: list[BorderClosureConf] = field(default_factory=list)
-    source_measures: dict[str, SourceMeasureConf] = field(default_factory=dict)
-    victim_measures: dict[str, VictimMeasureConf] = field(default_factory=dict)
-    closure_orders: dict[str, ClosureOrderConf] = field(default_factory=dict)
-    handovers: dict[str, HandoverConf] = field(default_factory=dict)
-    targeting: TargetingConf = field(default_factory=TargetingConf)
 
 
 # --------------------------------------------------------------------------- mechanisms
@@ -479,3 +354,39 @@ class ScamsimConfig:
     output: OutputConf = field(default_factory=OutputConf)
     progress: bool = True
     study: StudyConf = field(default_factory=StudyConf)
+
+
+__all__ = [
+    "BorderClosureConf",
+    "BorderConf",
+    "BossActionConf",
+    "BossConf",
+    "CampaignConf",
+    "ClosureOrderConf",
+    "CutConf",
+    "DecisionConf",
+    "DesignConf",
+    "GrowthConf",
+    "HandoverConf",
+    "InfrastructureConf",
+    "NationalityConf",
+    "NetworkConf",
+    "OperationsConf",
+    "OutputConf",
+    "PrecisionConf",
+    "ProtectionConf",
+    "ProtectorConf",
+    "ProtectorRemovalConf",
+    "RaidConf",
+    "RecruitmentConf",
+    "RepatriationConf",
+    "ScamsimConfig",
+    "ScenarioConf",
+    "SiteConf",
+    "SourceMeasureConf",
+    "StudyConf",
+    "SyndicateConf",
+    "TargetingConf",
+    "VictimMeasureConf",
+    "WorldConf",
+]

@@ -21,6 +21,7 @@ from sim.mechanisms.border import Border
 from sim.mechanisms.bosses import Bosses
 from sim.mechanisms.closures import Closures
 from sim.mechanisms.finance import Finance
+from sim.mechanisms.graph import Graph
 from sim.mechanisms.infrastructure import Infrastructure
 from sim.mechanisms.labour import Labour
 from sim.mechanisms.network import Network
@@ -45,6 +46,7 @@ class Scenario:
         victims: Victims,
         finance: Finance,
         network: Network,
+        graph: Graph,
         closures: Closures,
         repatriation: Repatriation,
     ) -> None:
@@ -59,6 +61,7 @@ class Scenario:
         self.victims = victims
         self.finance = finance
         self.network = network
+        self.graph = graph
         self.closures = closures
         self.repatriation = repatriation
 
@@ -116,7 +119,7 @@ class Scenario:
         """Network targeting: remove the nodes the strategy picks now, bosses by arrest, protectors from office."""
         ctx = self.ctx
         tg = self.cfg.targeting
-        picked = self.network.targets(tg.strategy, tg.count, tg.nodes, ctx.streams["targeting"], tg.country)
+        picked = self.graph.targets(tg.strategy, tg.count, tg.nodes, ctx.streams["targeting"], tg.country)
         for node in picked:
             if isinstance(node, Boss):
                 ctx.recorder.event(ctx.day, EventKind.TARGET_REMOVED, site=node.home_site, boss=node.index)
