@@ -41,7 +41,6 @@ import dataclasses
 import json
 import math
 import os
-import subprocess
 import sys
 import time
 from collections import Counter
@@ -59,7 +58,7 @@ from sim.core.events import EventKind
 from sim.model import Model, ReplicationResult
 from sim.runs.atomic import atomic_savefig, write_csv, write_json
 from sim.runs.experiment import ResultsProtectedError, Study, load_study, output_folder
-from sim.runs.provenance import provenance
+from sim.runs.provenance import provenance, uncommitted
 
 ROOT = Path(__file__).resolve().parents[1]
 NAME = "targeting"
@@ -722,21 +721,6 @@ def write_reports(data: dict[str, Any], out: Path) -> list[Path]:
 
 
 # --------------------------------------------------------------------------- the study
-
-
-def uncommitted() -> list[str]:
-    """Tracked files under sim/ and configs/ that differ from the commit (the code that ran is not exactly the commit's)."""
-    try:
-        proc = subprocess.run(
-            ["git", "status", "--porcelain", "--untracked-files=no", "--", "sim", "configs"],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            timeout=10,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return []
-    return sorted(line[3:] for line in proc.stdout.splitlines() if line.strip()) if proc.returncode == 0 else []
 
 
 def arm_configs(study: Study) -> dict[str, tuple[dict[str, ScamsimConfig], ScamsimConfig]]:

@@ -50,6 +50,26 @@ def git_commit() -> str:
     return out.stdout.strip() if out.returncode == 0 else "unknown"
 
 
+def uncommitted() -> list[str]:
+    """Tracked files under sim/ and configs/ that differ from the commit: the code that ran is not exactly the commit's.
+
+    Empty outside a git checkout.  Study scripts record it beside
+    :func:`git_commit`, so a result made from a dirty tree says so.
+    """
+    root = Path(__file__).resolve().parents[2]
+    try:
+        proc = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no", "--", "sim", "configs"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=10,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return []
+    return sorted(line[3:] for line in proc.stdout.splitlines() if line.strip()) if proc.returncode == 0 else []
+
+
 def package_versions(packages: Iterable[str] = PACKAGES) -> dict[str, str | None]:
     """Installed version of each package, None for a package that is not installed."""
     versions: dict[str, str | None] = {}
