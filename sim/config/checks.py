@@ -19,10 +19,9 @@ from omegaconf import DictConfig
 from sim.config.design import apply_design
 from sim.config.errors import ConfigError
 from sim.config.keys import check_keys, to_object
-from sim.config.network_checks import check_interventions, check_network
+from sim.config.network_checks import RANKS, check_interventions, check_network
 from sim.config.schema import ScamsimConfig
 
-RANKS = ("local", "provincial", "national")
 TARGETING = ("random", "largest", "least_protected", "site")
 BOSS_ACTIONS = ("indict", "sanction", "arrest")
 TOLERANCE = 1e-9  # for sums of probabilities typed as decimals (0.33 + 0.56 + 0.11)

@@ -15,7 +15,8 @@ from collections.abc import Callable
 from sim.config.errors import ConfigError
 from sim.config.schema import ScamsimConfig
 
-RANK_ORDER = {"local": 0, "provincial": 1, "national": 2}
+RANKS = ("local", "provincial", "national")  # a protector's rank, lowest first
+RANK_ORDER = {rank: i for i, rank in enumerate(RANKS)}
 STRATEGIES = ("none", "random", "degree", "betweenness", "money", "rank")
 TARGET_NODES = ("any", "bosses", "protectors")
 

@@ -43,12 +43,11 @@ from collections.abc import Generator
 import numpy as np
 import simpy
 
+from sim.config.network_checks import RANK_ORDER
 from sim.core.context import Context
 from sim.core.events import EventKind
 from sim.core.world import Boss, Protector
 from sim.mechanisms.protection import Protection
-
-RANK_ORDER = {"local": 0, "provincial": 1, "national": 2}
 
 Process = Generator[simpy.Event, None, None]
 
