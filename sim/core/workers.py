@@ -14,8 +14,6 @@ by their due day and collected on that day
 
 from __future__ import annotations
 
-from collections import defaultdict
-
 import numpy as np
 
 from sim.core.events import LedgerEntry
@@ -43,7 +41,8 @@ class WorkerPool:
         self.working_at = np.zeros(n_compounds, np.int64)
         self.transit_to = np.zeros(n_compounds, np.int64)
         self.ledger: list[LedgerEntry] = []
-        self.arrivals: defaultdict[int, list[np.ndarray]] = defaultdict(list)  # due day -> batches of rows
+        self._pending_rows = np.zeros(0, np.int64)  # the arrival pipeline: rows in transit ...
+        self._pending_due = np.zeros(0, np.int32)  # ... and the day each is due
         # rows that may be in a small status: appended on entry, filtered lazily on query,
         # so finding the few fled or detained workers does not scan every row ever created
         self._maybe: dict[int, list[np.ndarray]] = {s: [] for s in TRACKED}
@@ -108,26 +107,41 @@ class WorkerPool:
         reason: str,
         compound: np.ndarray | int | None = None,
         due: np.ndarray | None = None,
+        source: int | None = None,
     ) -> None:
-        """Move workers ``idx`` to ``new_status``, optionally to another compound and with a new due day."""
-        if len(idx) == 0:
+        """Move workers ``idx`` to ``new_status``, optionally to another compound and with a new due day.
+
+        ``source``: the status every one of them is in, when the caller knows
+        it (most flows move people out of one status); it saves recounting
+        their statuses.  A wrong ``source`` shows up in :meth:`audit`, which
+        recounts the arrays.
+        """
+        k = len(idx)
+        if k == 0:
             return
-        old = self.status[idx]
-        old_comp = self.compound[idx]
-        counts = np.bincount(old, minlength=N_STATUS)
-        for s in np.flatnonzero(counts):
-            self.ledger.append(LedgerEntry(day, int(s), new_status, int(counts[s]), reason))
-            sel = old == s
-            self._count_compounds(int(s), old_comp[sel], -1)
-        self.totals -= counts
-        self.totals[new_status] += len(idx)
+        if source is not None:
+            self.ledger.append(LedgerEntry(day, source, new_status, k, reason))
+            if source in (WORKING, IN_TRANSIT):
+                self._count_compounds(source, self.compound[idx], -1)
+            self.totals[source] -= k
+        else:
+            old = self.status[idx]
+            old_comp = self.compound[idx]
+            counts = np.bincount(old, minlength=N_STATUS)
+            for s in np.flatnonzero(counts):
+                self.ledger.append(LedgerEntry(day, int(s), new_status, int(counts[s]), reason))
+                sel = old == s
+                self._count_compounds(int(s), old_comp[sel], -1)
+            self.totals -= counts
+        self.totals[new_status] += k
         self.status[idx] = new_status
         self.since[idx] = day
         if compound is not None:
             self.compound[idx] = compound
         if due is not None:
             self.due[idx] = due
-        self._count_compounds(new_status, self.compound[idx], +1)
+        if new_status in (WORKING, IN_TRANSIT):
+            self._count_compounds(new_status, self.compound[idx], +1)
         if new_status in self._maybe:
             self._maybe[new_status].append(np.asarray(idx))
             self._clean.discard(new_status)
@@ -143,21 +157,25 @@ class WorkerPool:
 
     # ------------------------------------------------------------------ arrivals
     def schedule_arrivals(self, due: np.ndarray, idx: np.ndarray) -> None:
-        """Put rows ``idx`` in transit on the pipeline, each to arrive on its due day."""
+        """Put rows ``idx`` in transit on the pipeline, each to arrive on its due day (a later day than today)."""
         if due.size == 0:
             return
-        order = np.argsort(due, kind="stable")  # one pass instead of one mask per due day
-        days, rows = due[order], idx[order]
-        starts = np.flatnonzero(np.concatenate(([True], days[1:] != days[:-1]))).tolist()
-        for a, b in zip(starts, [*starts[1:], days.size], strict=True):
-            self.arrivals[int(days[a])].append(rows[a:b])
+        self._pending_rows = np.concatenate([self._pending_rows, idx.astype(np.int64, copy=False)])
+        self._pending_due = np.concatenate([self._pending_due, due.astype(np.int32, copy=False)])
 
     def pop_arrivals(self, day: int) -> np.ndarray:
-        """Rows due today that are still in transit (taken off the pipeline)."""
-        batches = self.arrivals.pop(day, None)
-        if not batches:
+        """Rows due today that are still in transit (taken off the pipeline), in the order they were scheduled.
+
+        The pipeline is two flat arrays (rows, due days) in scheduling order:
+        one comparison a day finds today's arrivals, instead of a sort and a
+        list per due day at every scheduling.
+        """
+        hit = self._pending_due == day
+        if not hit.any():
             return np.empty(0, np.int64)
-        idx = np.concatenate(batches)
+        idx = self._pending_rows[hit]
+        keep = ~hit
+        self._pending_rows, self._pending_due = self._pending_rows[keep], self._pending_due[keep]
         return idx[self.status[idx] == IN_TRANSIT]
 
     # ------------------------------------------------------------------ queries

@@ -41,7 +41,7 @@ class Operations:
         rng = self.ctx.streams["attrition"]
         k = int(rng.binomial(pool.totals[WORKING], self.cfg.attrition_rate))
         if k:
-            pool.move(pool.sample(WORKING, k, rng), FLED, day, "attrition")
+            pool.move(pool.sample(WORKING, k, rng), FLED, day, "attrition", source=WORKING)
 
     def book(self, day: int, pressure: np.ndarray) -> None:
         """Revenue, costs and bribes of the day, and the day's row of the time series."""

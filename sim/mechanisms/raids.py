@@ -24,7 +24,7 @@ from sim.config.schema import CampaignConf
 from sim.core.compounds import IS_ACTIVE, SEALED
 from sim.core.context import Context
 from sim.core.events import EventKind
-from sim.core.workers import ARRESTED, FLED
+from sim.core.workers import ARRESTED, FLED, WORKING
 from sim.mechanisms.bosses import Bosses
 from sim.mechanisms.labour import Labour
 from sim.mechanisms.network import Network
@@ -166,7 +166,7 @@ class Raids:
         else:
             evacuated = np.zeros(present.size, bool)
             fled = u < cfg.flee_share_unwarned
-        pool.move(present[fled], FLED, day, "raid_flight")
+        pool.move(present[fled], FLED, day, "raid_flight", source=WORKING)
         if fled.any():
             rec.event(day, EventKind.WORKERS_FLED, site, compound, owner, int(fled.sum()))
         remaining = present[~fled & ~evacuated]
@@ -176,7 +176,7 @@ class Raids:
         if caught.size > capacity:
             caught = rng.choice(caught, size=capacity, replace=False)
         due = day + np.ceil(rng.exponential(ctx.config.repatriation.processing_days, caught.size)).astype(np.int32)
-        pool.move(caught, ARRESTED, day, "raid_arrest", due=due)
+        pool.move(caught, ARRESTED, day, "raid_arrest", due=due, source=WORKING)
         if caught.size:
             rec.event(day, EventKind.ARREST_WORKERS, site, compound, owner, int(caught.size))
             arrested = np.bincount(pool.nationality[caught], minlength=len(world.nationalities))

@@ -58,9 +58,9 @@ class Recruitment:
         if idx.size == 0:
             return
         closed = world.compounds.status[pool.compound[idx]] == CLOSED
-        pool.move(idx[~closed], WORKING, day, "arrival")
+        pool.move(idx[~closed], WORKING, day, "arrival", source=IN_TRANSIT)
         if closed.any():
-            pool.move(idx[closed], RETRAFFICKED, day, "arrival_closed")
+            pool.move(idx[closed], RETRAFFICKED, day, "arrival_closed", source=IN_TRANSIT)
 
     def recruit(self, day: int, pressure: np.ndarray) -> None:
         """Fill vacancies through a pipeline; pressure slows recruitment but does not stop it."""
@@ -94,7 +94,7 @@ class Recruitment:
             ok = ~self.border.blocks_recruits(dest[:reused], pool.nationality[chosen])
             ok[ok] = self._afford(dest[:reused][ok], self.labour.cfg.resale_price_usd if self.labour.cfg.enabled else 0.0)
             self.labour.note_moved(int(ok.sum()))
-            pool.move(chosen[ok], IN_TRANSIT, day, "re_recruited", compound=dest[:reused][ok], due=due[:reused][ok])
+            pool.move(chosen[ok], IN_TRANSIT, day, "re_recruited", compound=dest[:reused][ok], due=due[:reused][ok], source=RETRAFFICKED)
             pool.schedule_arrivals(due[:reused][ok], chosen[ok])
         fresh = total - reused
         if fresh:

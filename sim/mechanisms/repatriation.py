@@ -46,16 +46,16 @@ class Repatriation:
             chosen = fled[np.sort(rng.choice(fled.size, n_report + n_sold + n_home, replace=False))]
             order = rng.permutation(chosen.size)
             report, sold, home = np.split(chosen[order], [n_report, n_report + n_sold])
-            pool.move(np.sort(report), DETAINED, day, "fled_reported")
+            pool.move(np.sort(report), DETAINED, day, "fled_reported", source=FLED)
             detained_today.append(report)
-            pool.move(np.sort(sold), RETRAFFICKED, day, "fled_retrafficked")
-            pool.move(np.sort(home), REPATRIATED, day, "fled_went_home")
+            pool.move(np.sort(sold), RETRAFFICKED, day, "fled_retrafficked", source=FLED)
+            pool.move(np.sort(home), REPATRIATED, day, "fled_went_home", source=FLED)
             if n_sold:
                 rec.event(day, EventKind.RETRAFFICKED, count=int(n_sold))
         if pool.totals[ARRESTED]:
             arrested = pool.where(ARRESTED)
             processed = arrested[pool.due[arrested] <= day]
-            pool.move(processed, DETAINED, day, "processed")
+            pool.move(processed, DETAINED, day, "processed", source=ARRESTED)
             detained_today.append(processed)
         # today's detainees join the back of the queue, in row order
         queue = np.concatenate([self.queue, np.sort(np.concatenate(detained_today)).astype(np.int64)])
@@ -63,12 +63,12 @@ class Repatriation:
             n_sold = int(rng.binomial(queue.size, cfg.retraffic_prob_daily))
             gone = np.zeros(queue.size, bool)
             gone[rng.choice(queue.size, n_sold, replace=False)] = True
-            pool.move(np.sort(queue[gone]), RETRAFFICKED, day, "detained_retrafficked")
+            pool.move(np.sort(queue[gone]), RETRAFFICKED, day, "detained_retrafficked", source=DETAINED)
             if n_sold:
                 rec.event(day, EventKind.RETRAFFICKED, count=n_sold)
             queue = queue[~gone]
         waiting, self.queue = queue[: cfg.daily_capacity], queue[cfg.daily_capacity :]  # the longest-waiting go first
-        pool.move(np.sort(waiting), REPATRIATED, day, "repatriated")
+        pool.move(np.sort(waiting), REPATRIATED, day, "repatriated", source=DETAINED)
         if waiting.size:
             rec.event(day, EventKind.REPATRIATED, count=int(waiting.size))
 
@@ -90,7 +90,7 @@ class Repatriation:
                     here = np.sort(rng.choice(here, size=per_day, replace=False))
                 day = ctx.day
                 due = day + np.ceil(rng.exponential(self.cfg.processing_days, here.size)).astype(np.int32)
-                pool.move(here, ARRESTED, day, "handover", due=due)
+                pool.move(here, ARRESTED, day, "handover", due=due, source=WORKING)
                 for site in np.unique(c.site[pool.compound[here]]).tolist():
                     n = int(np.count_nonzero(c.site[pool.compound[here]] == site))
                     ctx.recorder.event(day, EventKind.HANDOVER, site=int(site), count=n)
