@@ -122,7 +122,7 @@ class Bosses:
             heir = partner
             heir.capital += boss.capital * 0.5
         else:
-            heir = Boss(len(world.bosses), f"{boss.name}-successor", boss.home_site, boss.capital * 0.5)
+            heir = Boss(len(world.bosses), f"{boss.name}-successor", boss.home_site, boss.capital * 0.5, world.accounts)
             world.bosses.append(heir)
             self.network.join(heir, boss)
             self.protection.inherit(heir, boss)

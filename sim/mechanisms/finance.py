@@ -30,6 +30,7 @@ class Finance:
         self.loss_days = np.zeros(ctx.world.compounds.size, np.int32)
         self.sanctioned: set[int] = set()
         self.debt_days: dict[int, int] = {}  # boss -> consecutive days with negative capital
+        self._keep = np.zeros(0)  # per boss: the share of profit left after laundering
 
     def settle(self, compound_profit: np.ndarray, owner: np.ndarray, status: np.ndarray) -> None:
         """Book one day's profit per compound into its owner's capital and count losing days.
@@ -48,19 +49,17 @@ class Finance:
         self.loss_days[:n] = np.where(working, np.where(losing, days + 1, 0), days)
         world = self.ctx.world
         retained = self.ctx.config.operations.profit_retained
-        boss_profit = np.bincount(owner, compound_profit, minlength=len(world.bosses))
-        for b in np.flatnonzero(boss_profit):
-            gain = float(boss_profit[b])
-            if gain > 0:
-                loss = self.cfg.sanctioned_laundering_loss if b in self.sanctioned else self.cfg.laundering_loss
-                world.bosses[b].capital += retained * gain * (1.0 - loss)
-            else:
-                world.bosses[b].capital += gain
-        for boss in world.bosses:
-            if boss.capital < 0 and boss.free:
-                self.debt_days[boss.index] = self.debt_days.get(boss.index, 0) + 1
-            elif boss.index in self.debt_days:
-                del self.debt_days[boss.index]
+        n_bosses = len(world.bosses)
+        gain = np.bincount(owner, compound_profit, minlength=n_bosses)
+        if self._keep.size < n_bosses:
+            self._keep = np.concatenate([self._keep, np.full(n_bosses - self._keep.size, 1.0 - self.cfg.laundering_loss)])
+        capital = world.accounts.of(n_bosses)
+        capital += np.where(gain > 0, retained * gain * self._keep[:n_bosses], gain)  # profit is laundered, a loss is whole
+        for b in sorted(set(np.flatnonzero(capital < 0).tolist()) | self.debt_days.keys()):
+            if capital[b] < 0 and world.bosses[b].free:
+                self.debt_days[b] = self.debt_days.get(b, 0) + 1
+            elif b in self.debt_days:
+                del self.debt_days[b]
 
     def losing(self, compound: int) -> bool:
         """Whether a compound has lost money for longer than the boss tolerates."""
@@ -73,3 +72,6 @@ class Finance:
     def sanction(self, boss: Boss) -> None:
         """Sanctions: laundering gets expensive from now on (the capital freeze is the boss action's)."""
         self.sanctioned.add(boss.index)
+        if self._keep.size <= boss.index:
+            self._keep = np.concatenate([self._keep, np.full(boss.index + 1 - self._keep.size, 1.0 - self.cfg.laundering_loss)])
+        self._keep[boss.index] = 1.0 - self.cfg.sanctioned_laundering_loss

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.core.compounds import CLOSED, LAYING_LOW, OPERATING, REBUILDING
+from sim.core.compounds import CLOSED, COMPOUND_STATUS, IS_ACTIVE, LAYING_LOW, OPERATING, REBUILDING
 from sim.core.context import Context
 from sim.core.workers import FLED, WORKING
 from sim.mechanisms.finance import Finance
@@ -34,6 +34,10 @@ class Operations:
         self.infrastructure = infrastructure
         self.finance = finance
         self.victims = victims
+        # output of a compound by status, as a lookup table: operating and rebuilding work fully, laying low less
+        self.output = np.zeros(len(COMPOUND_STATUS))
+        self.output[[OPERATING, REBUILDING]] = 1.0
+        self.output[LAYING_LOW] = self.cfg.laying_low_output
 
     def attrition(self, day: int) -> None:
         """Workers leave compounds (escape, release, sale) at a daily rate."""
@@ -51,9 +55,7 @@ class Operations:
         n = c.n
         status = c.status[:n]
         working = pool.working_at[:n].astype(float)
-        factor = np.select(
-            [status == OPERATING, status == REBUILDING, status == LAYING_LOW], [1.0, 1.0, cfg.laying_low_output], 0.0
-        )
+        factor = self.output[status]
         factor = np.where(c.cell[:n], factor * ctx.config.decisions.cell_output, factor)
         kit = np.divide(c.equipment[:n], working, out=np.ones(n), where=working > 0)
         effort = working * np.minimum(kit, 1.0) * factor * self.infrastructure.connectivity_all()
@@ -72,9 +74,10 @@ class Operations:
         rec = ctx.recorder.series
         rec["revenue_usd"][day] = np.bincount(sites, revenue, minlength=n_sites)
         rec["workers"][day] = np.bincount(sites, working, minlength=n_sites)
-        rec["compounds_active"][day] = np.bincount(sites[c.active_mask()], minlength=n_sites)
+        active = IS_ACTIVE[status]
+        rec["compounds_active"][day] = np.bincount(sites[active], minlength=n_sites)
         rec["pressure"][day] = pressure
-        rec["protection"][day] = self.protection.by_site()
+        rec["protection"][day] = self.protection.by_site(active)
         rec["power"][day] = [not s.power_cut for s in world.sites]
         rec["internet"][day] = [not s.internet_cut for s in world.sites]
         ctx.recorder.status_counts[day] = pool.totals

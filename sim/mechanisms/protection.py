@@ -85,10 +85,10 @@ class Protection:
         self._cache = (key, matrix)
         return matrix
 
-    def by_site(self) -> np.ndarray:
-        """Mean protection of the standing compounds at each site (0 where none)."""
+    def by_site(self, active_mask: np.ndarray | None = None) -> np.ndarray:
+        """Mean protection of the standing compounds at each site (0 where none); ``active_mask``: if known."""
         c = self.ctx.world.compounds
-        active = np.flatnonzero(c.active_mask())
+        active = np.flatnonzero(c.active_mask() if active_mask is None else active_mask)
         prot = self.matrix()[c.owner[active], c.site[active]]
         n_s = len(self.ctx.world.sites)
         totals = np.bincount(c.site[active], prot, minlength=n_s)

@@ -38,16 +38,18 @@ class Recruitment:
             return np.ones(dest.size, bool)
         bosses = self.ctx.world.bosses
         owner = self.ctx.world.compounds.owner[dest]
+        capital = self.ctx.world.accounts.of(len(bosses))
+        allowed = np.maximum(np.floor(capital / price), 0)
+        wanted = np.bincount(owner, minlength=len(bosses))
+        if (wanted <= allowed).all():  # the usual day: every owner can pay for all his recruits
+            capital -= price * wanted
+            return np.ones(dest.size, bool)
         order = np.argsort(owner, kind="stable")
         sorted_owner = owner[order]
         rank = np.empty(dest.size, np.int64)
         rank[order] = np.arange(dest.size) - np.searchsorted(sorted_owner, sorted_owner, side="left")
-        capital = np.array([b.capital for b in bosses])
-        allowed = np.maximum(np.floor(capital / price), 0)
         ok = rank < allowed[owner]
-        paid = np.bincount(owner[ok], minlength=len(bosses))
-        for b in np.flatnonzero(paid):
-            bosses[b].capital -= price * int(paid[b])
+        capital -= price * np.bincount(owner[ok], minlength=len(bosses))  # charged to each owner at once
         return ok
 
     def arrive(self, day: int) -> None:
