@@ -42,6 +42,8 @@ class CompoundTable:
         self.cell = np.zeros(size, np.bool_)  # a small dispersed cell (split from a compound), not a building
         self.changes: list[CompoundChange] = []
         self.on_resize = on_resize  # told the new array size, so per-compound counters elsewhere can widen
+        self.version = 0  # bumped by every write that changes where compounds stand or whether they do
+        self._standing: tuple[int, int, np.ndarray] | None = None  # (version, sites, counts) cache of count_at
 
     @property
     def size(self) -> int:
@@ -79,6 +81,7 @@ class CompoundTable:
         self.generator[i] = self.satellite[i] = False
         self.founded[i], self.last_raid[i] = day, NEVER
         self.cell[i] = cell
+        self.version += 1
         if self.on_resize is not None:
             self.on_resize(self.size)
         return i
@@ -87,11 +90,13 @@ class CompoundTable:
         """The one place a compound's status changes; the change is logged."""
         self.changes.append(CompoundChange(day, i, int(self.status[i]), status, reason))
         self.status[i] = status
+        self.version += 1
 
     def move_site(self, i: int, site: int) -> None:
         """Relocate to ``site``: substitutes installed at the old site stay behind."""
         self.site[i] = site
         self.generator[i] = self.satellite[i] = False
+        self.version += 1
 
     def set_owner(self, i: int, owner: int) -> None:
         self.owner[i] = owner
@@ -117,9 +122,17 @@ class CompoundTable:
         return IS_ACTIVE[self.status[: self.n]]
 
     def count_at(self, site: int) -> int:
-        """Compounds standing at a site (anything but closed, cells excepted): the buildings in use."""
-        n = self.n
-        return int(np.count_nonzero((self.site[:n] == site) & (self.status[:n] != CLOSED) & ~self.cell[:n]))
+        """Compounds standing at a site (anything but closed, cells excepted): the buildings in use.
+
+        Counted for every site at once and cached until a compound is added,
+        changes status or moves: bosses ask for every site at each review.
+        """
+        if self._standing is None or self._standing[0] != self.version or self._standing[1] <= site:
+            n = self.n
+            standing = (self.status[:n] != CLOSED) & ~self.cell[:n]
+            counts = np.bincount(self.site[:n][standing], minlength=max(site + 1, int(self.site[:n].max(initial=0)) + 1))
+            self._standing = (self.version, counts.size, counts)
+        return int(self._standing[2][site])
 
 
 def _widen(old: np.ndarray, size: int, n: int) -> np.ndarray:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.core import kernels
 from sim.core.events import LedgerEntry
 
 IN_TRANSIT, WORKING, FLED, ARRESTED, DETAINED, REPATRIATED, RETRAFFICKED = range(7)
@@ -23,6 +24,7 @@ STATUS_NAMES = ("in_transit", "working", "fled", "arrested", "detained", "repatr
 N_STATUS = len(STATUS_NAMES)
 CREATED = -1  # the "from" status of a newly recruited worker in the ledger
 TRACKED = (FLED, ARRESTED, DETAINED, RETRAFFICKED)  # small statuses with an index
+COMPACT_DAYS = 16  # how often the arrival pipeline sheds the rows of days gone by
 
 
 class WorkerPool:
@@ -41,8 +43,9 @@ class WorkerPool:
         self.working_at = np.zeros(n_compounds, np.int64)
         self.transit_to = np.zeros(n_compounds, np.int64)
         self.ledger: list[LedgerEntry] = []
-        self._pending_rows = np.zeros(0, np.int64)  # the arrival pipeline: rows in transit ...
-        self._pending_due = np.zeros(0, np.int32)  # ... and the day each is due
+        self._pending_rows = np.zeros(1024, np.int64)  # the arrival pipeline: rows in transit ...
+        self._pending_due = np.zeros(1024, np.int32)  # ... and the day each is due ...
+        self._pending_n = 0  # ... in the first _pending_n slots
         # rows that may be in a small status: appended on entry, filtered lazily on query,
         # so finding the few fled or detained workers does not scan every row ever created
         self._maybe: dict[int, list[np.ndarray]] = {s: [] for s in TRACKED}
@@ -158,10 +161,21 @@ class WorkerPool:
     # ------------------------------------------------------------------ arrivals
     def schedule_arrivals(self, due: np.ndarray, idx: np.ndarray) -> None:
         """Put rows ``idx`` in transit on the pipeline, each to arrive on its due day (a later day than today)."""
-        if due.size == 0:
+        k = due.size
+        if k == 0:
             return
-        self._pending_rows = np.concatenate([self._pending_rows, idx.astype(np.int64, copy=False)])
-        self._pending_due = np.concatenate([self._pending_due, due.astype(np.int32, copy=False)])
+        end = self._pending_n + k
+        if end > self._pending_rows.size:  # grow by doubling: scheduling is then two slice writes
+            size = max(2 * self._pending_rows.size, end)
+            rows, days = np.zeros(size, np.int64), np.zeros(size, np.int32)
+            rows[: self._pending_n], days[: self._pending_n] = (
+                self._pending_rows[: self._pending_n],
+                self._pending_due[: self._pending_n],
+            )
+            self._pending_rows, self._pending_due = rows, days
+        self._pending_rows[self._pending_n : end] = idx
+        self._pending_due[self._pending_n : end] = due
+        self._pending_n = end
 
     def pop_arrivals(self, day: int) -> np.ndarray:
         """Rows due today that are still in transit (taken off the pipeline), in the order they were scheduled.
@@ -170,57 +184,49 @@ class WorkerPool:
         one comparison a day finds today's arrivals, instead of a sort and a
         list per due day at every scheduling.
         """
-        hit = self._pending_due == day
-        if not hit.any():
-            return np.empty(0, np.int64)
-        idx = self._pending_rows[hit]
-        keep = ~hit
-        self._pending_rows, self._pending_due = self._pending_rows[keep], self._pending_due[keep]
+        n = self._pending_n
+        if day % COMPACT_DAYS == 0:  # drop the days gone by now and then, not daily: later days never match them
+            keep = np.flatnonzero(self._pending_due[:n] >= day)
+            n = self._pending_n = keep.size
+            self._pending_rows[:n], self._pending_due[:n] = self._pending_rows[keep], self._pending_due[keep]
+        idx = self._pending_rows[:n][self._pending_due[:n] == day]
         return idx[self.status[idx] == IN_TRANSIT]
 
     # ------------------------------------------------------------------ queries
     def where(self, status: int) -> np.ndarray:
-        """Row indices of workers in ``status``, sorted ascending."""
+        """Row indices of workers in ``status``: ascending for the large statuses, for the small (tracked) ones
+        in order of entry (a deterministic order; one compiled pass instead of a sort)."""
         if status not in self._maybe:
             return np.flatnonzero(self.status[: self.n] == status)
         parts = self._maybe[status]
         if not parts:
             return np.empty(0, np.int64)
-        if len(parts) == 1 and status in self._clean:  # sorted and distinct since the last query
+        if len(parts) == 1 and status in self._clean:  # distinct since the last query: filtering keeps them so
             rows = parts[0]
             rows = rows[self.status[rows] == status]
         else:
-            rows = np.concatenate(parts) if len(parts) > 1 else parts[0]
-            rows = np.sort(rows[self.status[rows] == status], kind="stable")  # runs of sorted rows: fast
-            if rows.size:
-                rows = rows[np.concatenate(([True], rows[1:] != rows[:-1]))]  # drop re-entries
+            rows = kernels.live_rows(np.concatenate(parts) if len(parts) > 1 else parts[0], self.status, status)
         self._maybe[status] = [rows]
         self._clean.add(status)
         return rows
 
     def sample(self, status: int, k: int, rng: np.random.Generator) -> np.ndarray:
-        """``k`` distinct rows drawn uniformly from the workers in ``status``.
+        """``k`` distinct rows drawn uniformly from the workers in ``status``, in draw order.
 
-        Rejection sampling over all rows: rows are drawn uniformly, those in
-        another status are discarded, and the first ``k`` distinct survivors
-        are kept, which is a uniform sample without replacement, at a cost
-        proportional to ``k`` rather than to the number of rows.
+        Rejection sampling over all rows (:func:`sim.core.kernels.sample_status`)
+        when the status is a large share of them, at a cost proportional to
+        ``k`` rather than to the number of rows; otherwise a draw from the
+        status's rows.
         """
         have = int(self.totals[status])
         if k > have:
             raise ValueError(f"cannot sample {k} of {have} workers")
         if k == 0:
             return np.empty(0, np.int64)
-        if 4 * k > have:  # a large share: a scan is cheaper than rejection
-            return rng.choice(self.where(status), size=k, replace=False)
-        share = have / self.n
-        chosen = np.empty(0, np.int64)
-        while chosen.size < k:
-            draw = rng.integers(0, self.n, size=int((k - chosen.size) / share * 1.5) + 16)
-            draw = np.concatenate([chosen, draw[self.status[draw] == status]])
-            _, first = np.unique(draw, return_index=True)
-            chosen = draw[np.sort(first)]
-        return chosen[:k]
+        if 4 * k > have or have < 0.05 * self.n:  # a large share of a status, or a rare status: from its rows
+            rows = self.where(status)
+            return rows[kernels.choose(rows.size, k, rng)]
+        return kernels.sample_status(self.status, self.n, status, k, have, rng)
 
     def at_compound(self, compound: int, status: int = WORKING) -> np.ndarray:
         """Rows of the workers of one compound in ``status``, ascending (one pass over the compound column)."""

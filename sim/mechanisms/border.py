@@ -21,6 +21,7 @@ class Border:
         self.ctx = ctx
         self.enabled = ctx.config.border.enabled
         self.closed: set[frozenset[str]] = set()
+        self._table: tuple[frozenset[frozenset[str]], np.ndarray] | None = None
 
     def is_open(self, a: str, b: str) -> bool:
         """Whether people and compounds can cross between countries ``a`` and ``b``."""
@@ -32,19 +33,24 @@ class Border:
 
     def blocks_recruits(self, dest: np.ndarray, nationality: np.ndarray) -> np.ndarray:
         """Recruits (destination compound, nationality) whose route crosses a closed border."""
-        blocked = np.zeros(dest.size, bool)
         if not self.closed:
-            return blocked
+            return np.zeros(dest.size, bool)
         world = self.ctx.world
-        site_country = [s.country for s in world.sites]
-        dest_country = np.array([site_country[s] for s in world.compounds.site[dest]])
-        for i, entry in enumerate(world.nationality_entry):
-            if not entry:
-                continue
-            for country in set(site_country):
-                if not self.is_open(entry, country):
-                    blocked |= (nationality == i) & (dest_country == country)
-        return blocked
+        return self._blocked_table()[nationality, world.compounds.site[dest]]
+
+    def _blocked_table(self) -> np.ndarray:
+        """(nationality, site) -> whether that nationality's entry route into the site's country is closed;
+        rebuilt only when the set of closed borders changes."""
+        key = frozenset(self.closed)
+        if self._table is None or self._table[0] != key:
+            world = self.ctx.world
+            table = np.zeros((len(world.nationalities), len(world.sites)), bool)
+            for i, entry in enumerate(world.nationality_entry):
+                if entry:
+                    for site in world.sites:
+                        table[i, site.index] = not self.is_open(entry, site.country)
+            self._table = (key, table)
+        return self._table[1]
 
     def closure(self, a: str, b: str, end: float | None) -> Generator[simpy.Event, None, None]:
         """Close the border between two countries from now; reopen it at ``end``."""

@@ -51,12 +51,16 @@ class Infrastructure:
         """Output multiplier of every compound (vectorized for the daily step)."""
         c = self.ctx.world.compounds
         n = c.n
-        out = np.ones(n)
-        for s in self.ctx.world.sites:
-            if s.power_cut or s.internet_cut:
-                at = np.flatnonzero(c.site[:n] == s.index)
-                out[at] = [self._factor(s.index, bool(c.generator[i]), bool(c.satellite[i])) for i in at]
-        return out
+        sites = self.ctx.world.sites
+        if not any(s.power_cut or s.internet_cut for s in sites):
+            return np.ones(n)
+        cfg = self.cfg
+        flags = np.array([(s.power_cut, s.internet_cut, s.fuel_blocked, s.satellite_blocked) for s in sites], bool)[c.site[:n]]
+        generator = cfg.substitutes & ~flags[:, 2] & c.generator[:n]
+        satellite = cfg.substitutes & ~flags[:, 3] & c.satellite[:n]
+        power = np.where(~flags[:, 0] | generator, 1.0, cfg.no_power_output)
+        net = np.where(~flags[:, 1] | satellite, 1.0, cfg.no_internet_output)
+        return power * net  # as _factor, for every compound at once
 
     def expected_connectivity(self, site: int) -> float:
         """What a boss expects at a site once he has installed whatever substitutes work there."""

@@ -36,6 +36,7 @@ class Protection:
         self.version = 0  # bumped whenever a protector or a boss's links change
         self._cache: tuple[tuple[int, int, int], np.ndarray] | None = None
         self._payees: tuple[tuple[int, int, int], np.ndarray] | None = None
+        self._link_cache: tuple[tuple[int, int, int], np.ndarray, np.ndarray] | None = None
         self.boss_paid = np.full(len(ctx.world.bosses), NEVER_PAID, np.int64)  # the last day each boss paid bribes
         self.on_seated: Callable[[Protector, Protector], None] | None = None  # (successor, predecessor): the network rewires
 
@@ -65,6 +66,20 @@ class Protection:
         c = world.compounds
         return self.of(world.bosses[c.owner[compound]], int(c.site[compound]))
 
+    def _links(self) -> tuple[np.ndarray, np.ndarray]:
+        """(links, effective): the (bosses, protectors) 0/1 link matrix and each protector's effective strength
+        (0 when inactive), cached until a link or a strength changes."""
+        world = self.ctx.world
+        key = (self.version, len(world.bosses), len(world.protectors))
+        if self._link_cache is None or self._link_cache[0] != key:
+            links = np.zeros((len(world.bosses), len(world.protectors)))
+            for b in world.bosses:
+                if b.protectors:
+                    links[b.index, list(b.protectors)] = 1.0
+            effective = np.array([p.effective if p.active else 0.0 for p in world.protectors])
+            self._link_cache = (key, links, effective)
+        return self._link_cache[1], self._link_cache[2]
+
     def matrix(self) -> np.ndarray:
         """Protection of every boss at every site, shape (bosses, sites), in one product."""
         world = self.ctx.world
@@ -78,9 +93,7 @@ class Protection:
         for p in world.protectors:
             if p.active:
                 covers[p.index, list(p.sites)] = np.log(max(1.0 - p.effective, 1e-300))
-        links = np.zeros((n_b, len(world.protectors)))
-        for b in world.bosses:
-            links[b.index, list(b.protectors)] = 1.0
+        links, _ = self._links()
         matrix = 1.0 - np.exp(links @ covers)
         self._cache = (key, matrix)
         return matrix
@@ -130,15 +143,10 @@ class Protection:
 
     def _split(self) -> np.ndarray:
         """Per boss (rows): the share of his bribe each protector (columns) gets, over his active protectors."""
-        world = self.ctx.world
-        split = np.zeros((len(world.bosses), len(world.protectors)))
-        for boss in world.bosses:
-            active = [p for p in boss.protectors if world.protectors[p].active]
-            total = sum(world.protectors[p].effective for p in active)
-            if total > 0:
-                for p in active:
-                    split[boss.index, p] = world.protectors[p].effective / total
-        return split
+        links, effective = self._links()
+        weight = links * effective
+        total = weight.sum(axis=1, keepdims=True)
+        return np.divide(weight, total, out=np.zeros_like(weight), where=total > 0)
 
     def link(self, boss: Boss, protector: Protector) -> None:
         boss.protectors.add(protector.index)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.core import kernels
 from sim.core.compounds import CLOSED, COMPOUND_STATUS, LAYING_LOW, OPERATING, REBUILDING
 from sim.core.context import Context
 from sim.core.workers import IN_TRANSIT, RETRAFFICKED, WORKING
@@ -36,21 +37,8 @@ class Recruitment:
         """Which recruits (by destination compound) their owners can pay for, in order; charges them."""
         if price <= 0 or dest.size == 0:
             return np.ones(dest.size, bool)
-        bosses = self.ctx.world.bosses
-        owner = self.ctx.world.compounds.owner[dest]
-        capital = self.ctx.world.accounts.of(len(bosses))
-        allowed = np.maximum(np.floor(capital / price), 0)
-        wanted = np.bincount(owner, minlength=len(bosses))
-        if (wanted <= allowed).all():  # the usual day: every owner can pay for all his recruits
-            capital -= price * wanted
-            return np.ones(dest.size, bool)
-        order = np.argsort(owner, kind="stable")
-        sorted_owner = owner[order]
-        rank = np.empty(dest.size, np.int64)
-        rank[order] = np.arange(dest.size) - np.searchsorted(sorted_owner, sorted_owner, side="left")
-        ok = rank < allowed[owner]
-        capital -= price * np.bincount(owner[ok], minlength=len(bosses))  # charged to each owner at once
-        return ok
+        world = self.ctx.world
+        return kernels.afford(world.compounds.owner[dest], world.accounts.of(len(world.bosses)), price)
 
     def arrive(self, day: int) -> None:
         """Recruits due today start work, or are sold on if their compound closed meanwhile."""
@@ -71,20 +59,18 @@ class Recruitment:
         world = ctx.world
         pool, c = world.workers, world.compounds
         n = c.n
-        open_ = IS_RECRUITING[c.status[:n]]
         room = c.capacity[:n] - pool.working_at[:n] - pool.transit_to[:n]
-        vacancies = np.where(open_, np.maximum(room, 0.0), 0.0).astype(np.int64)
+        vacancies = np.where(IS_RECRUITING[c.status[:n]], np.maximum(room, 0.0), 0.0).astype(np.int64)
         rate = cfg.refill_rate * (1.0 - cfg.pressure_slowdown * pressure[c.site[:n]])
         k = rng.binomial(vacancies, np.clip(rate, 0.0, 1.0))
-        total = int(k.sum())
-        if total == 0:
-            return
         dest = np.repeat(np.arange(n, dtype=np.int32), k)
+        if dest.size == 0:
+            return
         if self.labour.cfg.enabled:  # scarce recruits go to random vacancies, not the lowest-numbered compounds
-            dest = rng.permutation(dest)[: self.labour.capacity_left()]
-            total = dest.size
-            if total == 0:
+            dest = dest[kernels.choose(dest.size, min(dest.size, self.labour.capacity_left()), rng)]
+            if dest.size == 0:
                 return
+        total = dest.size
         shape = 1.0 / cfg.delay_cv**2 if cfg.delay_cv > 0 else None
         delay = np.full(total, cfg.delay_mean) if shape is None else rng.gamma(shape, cfg.delay_mean / shape, total)
         due = day + np.maximum(np.ceil(delay), 1).astype(np.int32)
@@ -92,11 +78,13 @@ class Recruitment:
         if cfg.retrafficked_first and pool.totals[RETRAFFICKED] > 0:  # the re-trafficked fill slots first
             pool_idx = pool.where(RETRAFFICKED)
             reused = min(pool_idx.size, total)
-            chosen = rng.choice(pool_idx, size=reused, replace=False) if reused < pool_idx.size else pool_idx
+            chosen = pool_idx[kernels.choose(pool_idx.size, reused, rng)] if reused < pool_idx.size else pool_idx
             ok = ~self.border.blocks_recruits(dest[:reused], pool.nationality[chosen])
             ok[ok] = self._afford(dest[:reused][ok], self.labour.cfg.resale_price_usd if self.labour.cfg.enabled else 0.0)
             self.labour.note_moved(int(ok.sum()))
-            pool.move(chosen[ok], IN_TRANSIT, day, "re_recruited", compound=dest[:reused][ok], due=due[:reused][ok], source=RETRAFFICKED)
+            pool.move(
+                chosen[ok], IN_TRANSIT, day, "re_recruited", compound=dest[:reused][ok], due=due[:reused][ok], source=RETRAFFICKED
+            )
             pool.schedule_arrivals(due[:reused][ok], chosen[ok])
         fresh = total - reused
         if fresh:

@@ -18,6 +18,7 @@ from collections.abc import Generator
 import numpy as np
 import simpy
 
+from sim.core import kernels
 from sim.core.context import Context
 from sim.core.events import EventKind
 from sim.core.workers import ARRESTED, DETAINED, FLED, REPATRIATED, RETRAFFICKED, WORKING
@@ -27,9 +28,40 @@ class Repatriation:
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
         self.cfg = ctx.config.repatriation
-        # the detention queue, longest-waiting first (by day detained, then row): only this module
-        # moves people into or out of detention, so it keeps the order instead of sorting the pool daily
-        self.queue = np.zeros(0, np.int64)
+        # the detention queue, longest-waiting first (by day detained, then row): only this module moves people
+        # into or out of detention, so it keeps the order instead of sorting the pool daily.  It is a buffer of
+        # (row, day entered) with a head: people re-trafficked from detention are left behind as stale entries
+        # (their row is no longer detained since that day) and skipped, so a day costs what changes, not the queue
+        self._rows = np.zeros(1024, np.int64)
+        self._entered = np.zeros(1024, np.int32)
+        self._head = self._tail = 0
+
+    @property
+    def queue(self) -> np.ndarray:
+        """The rows waiting in detention, longest-waiting first."""
+        rows, entered = self._rows[self._head : self._tail], self._entered[self._head : self._tail]
+        pool = self.ctx.world.workers
+        live = (pool.status[rows] == DETAINED) & (pool.since[rows] == entered)
+        return rows[live]
+
+    def _join(self, rows: np.ndarray, day: int) -> None:
+        """Today's detainees join the back of the queue; a full buffer is compacted to its live entries (or grows)."""
+        need = self._tail + rows.size
+        if need > self._rows.size:
+            live = self.queue
+            size = max(2 * live.size + rows.size, 1024)
+            old_entered = self._entered[self._head : self._tail][self._live_mask()]
+            self._rows, self._entered = np.zeros(size, np.int64), np.zeros(size, np.int32)
+            self._rows[: live.size], self._entered[: live.size] = live, old_entered
+            self._head, self._tail = 0, live.size
+        self._rows[self._tail : self._tail + rows.size] = rows
+        self._entered[self._tail : self._tail + rows.size] = day
+        self._tail += rows.size
+
+    def _live_mask(self) -> np.ndarray:
+        rows, entered = self._rows[self._head : self._tail], self._entered[self._head : self._tail]
+        pool = self.ctx.world.workers
+        return (pool.status[rows] == DETAINED) & (pool.since[rows] == entered)
 
     def step(self, day: int) -> None:
         """One day of reporting, processing, detention, repatriation and re-trafficking."""
@@ -37,19 +69,18 @@ class Repatriation:
         rng = ctx.streams["repatriation"]
         pool = ctx.world.workers
         rec = ctx.recorder
-        detained_today = [np.zeros(0, np.int64)]
+        detained_today = []
         if pool.totals[FLED]:
             fled = pool.where(FLED)
             p = [cfg.fled_report_prob_daily, cfg.fled_retraffic_prob_daily, cfg.fled_home_prob_daily]
             n_report, n_sold, n_home, _ = rng.multinomial(fled.size, [*p, max(1.0 - sum(p), 0.0)])
-            # who: a uniform draw without replacement of as many as change today (cheaper than a draw per person)
-            chosen = fled[np.sort(rng.choice(fled.size, n_report + n_sold + n_home, replace=False))]
-            order = rng.permutation(chosen.size)
-            report, sold, home = np.split(chosen[order], [n_report, n_report + n_sold])
-            pool.move(np.sort(report), DETAINED, day, "fled_reported", source=FLED)
+            # who: a uniform draw without replacement of as many as change today, in random order
+            chosen = fled[kernels.choose(fled.size, n_report + n_sold + n_home, rng)]
+            report, sold, home = chosen[:n_report], chosen[n_report : n_report + n_sold], chosen[n_report + n_sold :]
+            pool.move(report, DETAINED, day, "fled_reported", source=FLED)
             detained_today.append(report)
-            pool.move(np.sort(sold), RETRAFFICKED, day, "fled_retrafficked", source=FLED)
-            pool.move(np.sort(home), REPATRIATED, day, "fled_went_home", source=FLED)
+            pool.move(sold, RETRAFFICKED, day, "fled_retrafficked", source=FLED)
+            pool.move(home, REPATRIATED, day, "fled_went_home", source=FLED)
             if n_sold:
                 rec.event(day, EventKind.RETRAFFICKED, count=int(n_sold))
         if pool.totals[ARRESTED]:
@@ -57,20 +88,20 @@ class Repatriation:
             processed = arrested[pool.due[arrested] <= day]
             pool.move(processed, DETAINED, day, "processed", source=ARRESTED)
             detained_today.append(processed)
-        # today's detainees join the back of the queue, in row order
-        queue = np.concatenate([self.queue, np.sort(np.concatenate(detained_today)).astype(np.int64)])
-        if queue.size:
-            n_sold = int(rng.binomial(queue.size, cfg.retraffic_prob_daily))
-            gone = np.zeros(queue.size, bool)
-            gone[rng.choice(queue.size, n_sold, replace=False)] = True
-            pool.move(np.sort(queue[gone]), RETRAFFICKED, day, "detained_retrafficked", source=DETAINED)
+        if detained_today:  # today's detainees join the back of the queue, in row order
+            self._join(np.sort(np.concatenate(detained_today)), day)
+        waiting = int(pool.totals[DETAINED])  # every detained person has a live entry in the queue
+        if waiting:
+            n_sold = int(rng.binomial(waiting, cfg.retraffic_prob_daily))
+            args = (self._rows, self._entered, self._head, self._tail, pool.status, pool.since, DETAINED)
+            gone = kernels.queue_sample(*args, n_sold, waiting, rng)
+            pool.move(gone, RETRAFFICKED, day, "detained_retrafficked", source=DETAINED)
             if n_sold:
                 rec.event(day, EventKind.RETRAFFICKED, count=n_sold)
-            queue = queue[~gone]
-        waiting, self.queue = queue[: cfg.daily_capacity], queue[cfg.daily_capacity :]  # the longest-waiting go first
-        pool.move(np.sort(waiting), REPATRIATED, day, "repatriated", source=DETAINED)
-        if waiting.size:
-            rec.event(day, EventKind.REPATRIATED, count=int(waiting.size))
+            home, self._head = kernels.queue_front(*args, cfg.daily_capacity)  # the longest-waiting go first
+            pool.move(home, REPATRIATED, day, "repatriated", source=DETAINED)
+            if home.size:
+                rec.event(day, EventKind.REPATRIATED, count=int(home.size))
 
     def handover(self, sites: list[int], per_day: int, end: float | None) -> Generator[simpy.Event, None, None]:
         """Every day until ``end``: up to ``per_day`` people working at ``sites`` are rounded up into custody."""

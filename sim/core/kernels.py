@@ -1,0 +1,199 @@
+"""Compiled inner loops of the worker flows (numba), each doing in one call what took a dozen numpy calls.
+
+Why compiled loops: a replication's cost was per numpy call, not per worker
+(about a hundred small calls a simulated day), and where it did grow with
+the population it was through whole-array passes (uniqueness by sorting,
+masks over a detention queue of tens of thousands) to change a few hundred
+rows.  These kernels touch only the rows that change.
+
+Randomness stays in the named streams: a kernel receives the stream's
+``numpy.random.Generator`` and numba draws from the same bit generator, so
+the stream advances exactly as if the draws were made in Python and a
+replication is reproducible in any process.  numba is imported and each
+kernel compiled (or loaded from numba's on-disk cache) at its first call,
+not at ``import sim``: the CLI's help and config checks do not pay for it.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import numpy as np
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def compiled(fn: F) -> F:
+    """``numba.njit(cache=True)`` applied at the first call (see the module docstring)."""
+    jitted: Callable[..., Any] | None = None
+
+    @functools.wraps(fn)
+    def call(*args: Any) -> Any:
+        nonlocal jitted
+        if jitted is None:
+            import numba
+
+            jitted = numba.njit(cache=True, nogil=True)(fn)
+        return jitted(*args)
+
+    call.python = fn  # type: ignore[attr-defined]  # the uncompiled function, for tests that check a kernel's logic
+    return call  # type: ignore[return-value]
+
+
+def _draws(k: int, share: float) -> int:
+    """Uniforms to draw for ``k`` acceptances at acceptance rate ``share``: enough nearly always, a second round otherwise."""
+    return int(1.25 * k / max(share, 1e-9)) + 32
+
+
+@compiled
+def _accept_rows(status: np.ndarray, n: int, want: int, u: np.ndarray, out: np.ndarray, got: int) -> int:
+    for x in u:
+        if got == out.size:
+            break
+        r = min(int(x * n), n - 1)
+        if status[r] == want:
+            status[r] = -1  # taken (restored by the caller)
+            out[got] = r
+            got += 1
+    return got
+
+
+def sample_status(status: np.ndarray, n: int, want: int, k: int, have: int, rng: np.random.Generator) -> np.ndarray:
+    """``k`` distinct rows of ``status[:n]`` equal to ``want`` (``have`` of them), uniformly without replacement, in draw order.
+
+    Rejection: a row is drawn uniformly (``floor(u * n)`` from the stream's
+    uniforms), kept if it is in ``want`` and not yet taken (taken rows are
+    marked in ``status`` meanwhile).  Every subset of ``k`` is equally
+    likely; the cost is about ``k / share`` draws, so callers use it only
+    when ``want`` is a large share of the rows.  Uniforms come in blocks
+    drawn in Python (passing the generator itself into compiled code costs
+    more than the draws).
+    """
+    out = np.empty(k, np.int64)
+    got = 0
+    share = have / n
+    while got < k:
+        got = _accept_rows(status, n, want, rng.random(_draws(k - got, share)), out, got)
+    status[out] = want
+    return out
+
+
+@compiled
+def _fisher_yates(m: int, u: np.ndarray) -> np.ndarray:
+    perm = np.arange(m)
+    for i in range(u.size):
+        j = min(i + int(u[i] * (m - i)), m - 1)
+        perm[i], perm[j] = perm[j], perm[i]
+    return perm[: u.size].copy()
+
+
+def choose(m: int, k: int, rng: np.random.Generator) -> np.ndarray:
+    """``k`` distinct positions of ``range(m)``, uniformly, in random order (a partial Fisher-Yates shuffle, ``k`` uniforms)."""
+    return _fisher_yates(m, rng.random(k))
+
+
+@compiled
+def live_rows(rows: np.ndarray, status: np.ndarray, want: int) -> np.ndarray:
+    """The rows of ``rows`` now in ``want``, each once, in order of first appearance (one pass, no sort)."""
+    out = np.empty(rows.size, np.int64)
+    got = 0
+    for r in rows:
+        if status[r] == want:
+            status[r] = -1  # taken: a repeat of the row is skipped
+            out[got] = r
+            got += 1
+    for i in range(got):
+        status[out[i]] = want
+    return out[:got].copy()
+
+
+@compiled
+def afford(owner: np.ndarray, capital: np.ndarray, price: float) -> np.ndarray:
+    """Which purchases (in order, by owner) the owners can pay for at ``price`` each; charges ``capital``.
+
+    Owner ``b`` pays for his first ``max(floor(capital[b] / price), 0)``
+    purchases in the order given; the rest are refused.
+    """
+    allowed = np.maximum(np.floor(capital / price), 0.0)
+    bought = np.zeros(capital.size, np.int64)
+    ok = np.empty(owner.size, np.bool_)
+    for i in range(owner.size):
+        b = owner[i]
+        ok[i] = bought[b] < allowed[b]
+        if ok[i]:
+            bought[b] += 1
+    for b in range(capital.size):
+        capital[b] -= price * bought[b]
+    return ok
+
+
+@compiled
+def _accept_entries(
+    rows: np.ndarray,
+    entered: np.ndarray,
+    head: int,
+    tail: int,
+    status: np.ndarray,
+    since: np.ndarray,
+    want: int,
+    u: np.ndarray,
+    out: np.ndarray,
+    got: int,
+) -> int:
+    for x in u:
+        if got == out.size:
+            break
+        p = min(head + int(x * (tail - head)), tail - 1)
+        r = rows[p]
+        if status[r] == want and since[r] == entered[p]:
+            status[r] = -1  # taken (restored by the caller)
+            out[got] = r
+            got += 1
+    return got
+
+
+def queue_sample(
+    rows: np.ndarray,
+    entered: np.ndarray,
+    head: int,
+    tail: int,
+    status: np.ndarray,
+    since: np.ndarray,
+    want: int,
+    k: int,
+    live: int,
+    rng: np.random.Generator,
+) -> np.ndarray:
+    """``k`` distinct live entries of a queue segment ``[head, tail)`` holding ``live`` live ones, uniformly: their rows.
+
+    An entry is live while its row is still in ``want`` since the day it
+    entered (``since[row] == entered``); a row that left and came back has a
+    newer entry further back.  Rejection over positions, so the cost is in
+    the entries drawn, not the queue's length.
+    """
+    out = np.empty(k, np.int64)
+    got = 0
+    share = live / max(tail - head, 1)
+    while got < k:
+        got = _accept_entries(rows, entered, head, tail, status, since, want, rng.random(_draws(k - got, share)), out, got)
+    status[out] = want
+    return out
+
+
+@compiled
+def queue_front(
+    rows: np.ndarray, entered: np.ndarray, head: int, tail: int, status: np.ndarray, since: np.ndarray, want: int, k: int
+) -> tuple[np.ndarray, int]:
+    """Up to ``k`` live entries from the front of ``[head, tail)`` (their rows) and the new head."""
+    out = np.empty(k, np.int64)
+    got = 0
+    p = head
+    while p < tail and got < k:
+        r = rows[p]
+        if status[r] == want and since[r] == entered[p]:
+            out[got] = r
+            got += 1
+        p += 1
+    return out[:got].copy(), p
