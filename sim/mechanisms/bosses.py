@@ -79,9 +79,10 @@ class Bosses:
             for comp in sorted(boss.compounds):
                 self.decisions.close(comp, "bankrupt")
             self.ctx.recorder.event(self.ctx.day, EventKind.BOSS_BANKRUPT, site=boss.home_site, boss=boss.index)
-        for comp in sorted(boss.compounds):  # income has not covered costs for too long: wind down
-            if c.status[comp] in (OPERATING, LAYING_LOW, REBUILDING, SEALED) and self.finance.losing(comp):
-                self.decisions.close(comp, "losses")
+        if self.finance.any_losing():  # income has not covered costs for too long: wind down
+            for comp in sorted(boss.compounds):
+                if c.status[comp] in (OPERATING, LAYING_LOW, REBUILDING, SEALED) and self.finance.losing(comp):
+                    self.decisions.close(comp, "losses")
         self.protection.leave_elsewhere(boss)
         self.protection.buy(boss)
         self.infrastructure.install_substitutes(boss)

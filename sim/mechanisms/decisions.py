@@ -121,12 +121,17 @@ class Decisions:
         cfg = self.cfg
         if not cfg.relocation:
             return
-        c = self.ctx.world.compounds
+        world = self.ctx.world
+        c = world.compounds
+        closing = any(s.closing for s in world.sites)
+        cut_any = any(s.power_cut or s.internet_cut for s in world.sites)
+        if not (closing or cut_any or (self.pressure_days >= cfg.pressure_move_days).any()):
+            return  # no site is cut, closing or under sustained pressure: nobody has a reason to move
         for comp in sorted(boss.compounds):
             if c.status[comp] != OPERATING:
                 continue
             site = int(c.site[comp])
-            cut = self.infrastructure.connectivity(site, comp) < 1.0 or self.ctx.world.sites[site].closing
+            cut = (cut_any and self.infrastructure.connectivity(site, comp) < 1.0) or world.sites[site].closing
             pressed = (
                 self.pressure_days[site] >= cfg.pressure_move_days and self.unshielded(boss, site) > cfg.pressure_move_threshold
             )

@@ -65,6 +65,10 @@ class Finance:
         """Whether a compound has lost money for longer than the boss tolerates."""
         return compound < self.loss_days.size and self.loss_days[compound] > self.cfg.loss_tolerance_days
 
+    def any_losing(self) -> bool:
+        """Whether any compound has lost money for longer than bosses tolerate (reviews skip the check otherwise)."""
+        return bool((self.loss_days > self.cfg.loss_tolerance_days).any())
+
     def bankrupt(self, boss: Boss) -> bool:
         """In debt for longer than a compound may lose money: nobody lends him more."""
         return self.debt_days.get(boss.index, 0) > self.cfg.loss_tolerance_days

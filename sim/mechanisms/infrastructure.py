@@ -49,18 +49,25 @@ class Infrastructure:
 
     def connectivity_all(self) -> np.ndarray:
         """Output multiplier of every compound (vectorized for the daily step)."""
+        return self.connectivity_of(np.arange(self.ctx.world.compounds.n))
+
+    def connectivity_of(self, comps: np.ndarray) -> np.ndarray:
+        """Output multiplier of compounds ``comps``: :meth:`_factor` for each, at once."""
         c = self.ctx.world.compounds
-        n = c.n
         sites = self.ctx.world.sites
         if not any(s.power_cut or s.internet_cut for s in sites):
-            return np.ones(n)
+            return np.ones(comps.size)
         cfg = self.cfg
-        flags = np.array([(s.power_cut, s.internet_cut, s.fuel_blocked, s.satellite_blocked) for s in sites], bool)[c.site[:n]]
-        generator = cfg.substitutes & ~flags[:, 2] & c.generator[:n]
-        satellite = cfg.substitutes & ~flags[:, 3] & c.satellite[:n]
+        flags = self._flags()[c.site[comps]]
+        generator = cfg.substitutes & ~flags[:, 2] & c.generator[comps]
+        satellite = cfg.substitutes & ~flags[:, 3] & c.satellite[comps]
         power = np.where(~flags[:, 0] | generator, 1.0, cfg.no_power_output)
         net = np.where(~flags[:, 1] | satellite, 1.0, cfg.no_internet_output)
-        return power * net  # as _factor, for every compound at once
+        return power * net
+
+    def _flags(self) -> np.ndarray:
+        """Per site: (power cut, internet cut, fuel blocked, satellite blocked)."""
+        return np.array([(s.power_cut, s.internet_cut, s.fuel_blocked, s.satellite_blocked) for s in self.ctx.world.sites], bool)
 
     def expected_connectivity(self, site: int) -> float:
         """What a boss expects at a site once he has installed whatever substitutes work there."""
@@ -72,6 +79,8 @@ class Infrastructure:
         if not cfg.substitutes:
             return
         ctx = self.ctx
+        if not any(s.power_cut or s.internet_cut for s in ctx.world.sites):
+            return  # nothing is cut: nothing to install
         c = ctx.world.compounds
         for comp in sorted(boss.compounds):
             if c.status[comp] not in ACTIVE:
@@ -81,6 +90,8 @@ class Infrastructure:
                 continue
             need_gen = bool(site.power_cut and not site.fuel_blocked and not c.generator[comp])
             need_sat = bool(site.internet_cut and not site.satellite_blocked and not c.satellite[comp])
+            if not (need_gen or need_sat):
+                continue
             cost = need_gen * cfg.generator_usd + need_sat * cfg.satellite_usd
             if (need_gen or need_sat) and boss.capital >= cost:
                 boss.capital -= cost

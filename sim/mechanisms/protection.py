@@ -16,6 +16,7 @@ cached protection matrix honest.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Generator
 
 import numpy as np
@@ -73,9 +74,9 @@ class Protection:
         key = (self.version, len(world.bosses), len(world.protectors))
         if self._link_cache is None or self._link_cache[0] != key:
             links = np.zeros((len(world.bosses), len(world.protectors)))
-            for b in world.bosses:
-                if b.protectors:
-                    links[b.index, list(b.protectors)] = 1.0
+            pairs = [(b.index, p) for b in world.bosses for p in b.protectors]
+            if pairs:
+                links[tuple(np.array(pairs).T)] = 1.0
             effective = np.array([p.effective if p.active else 0.0 for p in world.protectors])
             self._link_cache = (key, links, effective)
         return self._link_cache[1], self._link_cache[2]
@@ -90,9 +91,10 @@ class Protection:
         if not self.cfg.enabled or not world.protectors:
             return np.zeros((n_b, n_s))
         covers = np.zeros((len(world.protectors), n_s))
-        for p in world.protectors:
-            if p.active:
-                covers[p.index, list(p.sites)] = np.log(max(1.0 - p.effective, 1e-300))
+        cells = [(p.index, s, math.log(max(1.0 - p.effective, 1e-300))) for p in world.protectors if p.active for s in p.sites]
+        if cells:
+            rows, cols, logs = zip(*cells, strict=True)
+            covers[list(rows), list(cols)] = logs
         links, _ = self._links()
         matrix = 1.0 - np.exp(links @ covers)
         self._cache = (key, matrix)
