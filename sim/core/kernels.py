@@ -95,18 +95,20 @@ def choose(m: int, k: int, rng: np.random.Generator) -> np.ndarray:
 
 
 @compiled
-def live_rows(rows: np.ndarray, status: np.ndarray, want: int) -> np.ndarray:
-    """The rows of ``rows`` now in ``want``, each once, in order of first appearance (one pass, no sort)."""
-    out = np.empty(rows.size, np.int64)
-    got = 0
-    for r in rows:
-        if status[r] == want:
-            status[r] = -1  # taken: a repeat of the row is skipped
-            out[got] = r
-            got += 1
-    for i in range(got):
-        status[out[i]] = want
-    return out[:got].copy()
+def swap_remove(members: np.ndarray, count: int, pos: np.ndarray, idx: np.ndarray) -> int:
+    """Remove rows ``idx`` from the index ``members[:count]`` (positions in ``pos``); returns the new count.
+
+    Each removed row's place is filled by the last member, so a removal costs
+    one swap, not a pass over the index.
+    """
+    for r in idx:
+        p = pos[r]
+        count -= 1
+        last = members[count]
+        members[p] = last
+        pos[last] = p
+        pos[r] = -1
+    return count
 
 
 @compiled

@@ -46,10 +46,12 @@ class WorkerPool:
         self._pending_rows = np.zeros(1024, np.int64)  # the arrival pipeline: rows in transit ...
         self._pending_due = np.zeros(1024, np.int32)  # ... and the day each is due ...
         self._pending_n = 0  # ... in the first _pending_n slots
-        # rows that may be in a small status: appended on entry, filtered lazily on query,
-        # so finding the few fled or detained workers does not scan every row ever created
-        self._maybe: dict[int, list[np.ndarray]] = {s: [] for s in TRACKED}
-        self._clean: set[int] = set()  # statuses whose single part is sorted and distinct
+        # an exact index of the rows in each small status, so finding the few fled or detained workers does
+        # not scan every row ever created: members[s][:count[s]] are its rows, pos[row] a row's place there
+        # (a row is in one status at a time, so one pos array serves them all); removal swaps in the last
+        self._members: dict[int, np.ndarray] = {s: np.zeros(1024, np.int64) for s in TRACKED}
+        self._count: dict[int, int] = dict.fromkeys(TRACKED, 0)
+        self._pos = np.full(capacity, -1, np.int64)
 
     # ------------------------------------------------------------------ growth
     def _reserve(self, extra: int) -> None:
@@ -57,9 +59,9 @@ class WorkerPool:
         if need <= self.status.size:
             return
         size = max(need, 2 * self.status.size)
-        for name in ("status", "compound", "nationality", "trafficked", "since", "due"):
+        for name in ("status", "compound", "nationality", "trafficked", "since", "due", "_pos"):
             old = getattr(self, name)
-            new = np.zeros(size, old.dtype) if name != "compound" else np.full(size, -1, old.dtype)
+            new = np.zeros(size, old.dtype) if name not in ("compound", "_pos") else np.full(size, -1, old.dtype)
             new[: self.n] = old[: self.n]
             setattr(self, name, new)
 
@@ -96,9 +98,8 @@ class WorkerPool:
         self.due[idx] = due
         self.totals[status] += k
         self._count_compounds(status, compound, +1)
-        if status in self._maybe:
-            self._maybe[status].append(idx)
-            self._clean.discard(status)
+        if status in self._members:
+            self._join(status, idx)
         self.ledger.append(LedgerEntry(day, CREATED, status, k, reason))
         return idx
 
@@ -126,15 +127,19 @@ class WorkerPool:
             self.ledger.append(LedgerEntry(day, source, new_status, k, reason))
             if source in (WORKING, IN_TRANSIT):
                 self._count_compounds(source, self.compound[idx], -1)
+            elif source in self._members:
+                self._leave(source, idx)
             self.totals[source] -= k
         else:
             old = self.status[idx]
             old_comp = self.compound[idx]
             counts = np.bincount(old, minlength=N_STATUS)
-            for s in np.flatnonzero(counts):
-                self.ledger.append(LedgerEntry(day, int(s), new_status, int(counts[s]), reason))
+            for s in np.flatnonzero(counts).tolist():
+                self.ledger.append(LedgerEntry(day, s, new_status, int(counts[s]), reason))
                 sel = old == s
-                self._count_compounds(int(s), old_comp[sel], -1)
+                self._count_compounds(s, old_comp[sel], -1)
+                if s in self._members:
+                    self._leave(s, idx[sel])
             self.totals -= counts
         self.totals[new_status] += k
         self.status[idx] = new_status
@@ -145,9 +150,20 @@ class WorkerPool:
             self.due[idx] = due
         if new_status in (WORKING, IN_TRANSIT):
             self._count_compounds(new_status, self.compound[idx], +1)
-        if new_status in self._maybe:
-            self._maybe[new_status].append(np.asarray(idx))
-            self._clean.discard(new_status)
+        if new_status in self._members:
+            self._join(new_status, np.asarray(idx))
+
+    def _join(self, status: int, idx: np.ndarray) -> None:
+        members, count = self._members[status], self._count[status]
+        end = count + idx.size
+        if end > members.size:
+            members = self._members[status] = np.concatenate([members, np.zeros(max(end, members.size), np.int64)])
+        members[count:end] = idx
+        self._pos[idx] = np.arange(count, end)
+        self._count[status] = end
+
+    def _leave(self, status: int, idx: np.ndarray) -> None:
+        self._count[status] = kernels.swap_remove(self._members[status], self._count[status], self._pos, idx)
 
     def _count_compounds(self, status: int, compounds: np.ndarray, sign: int) -> None:
         if status == WORKING:
@@ -194,20 +210,12 @@ class WorkerPool:
 
     # ------------------------------------------------------------------ queries
     def where(self, status: int) -> np.ndarray:
-        """Row indices of workers in ``status``: ascending for the large statuses, for the small (tracked) ones
-        in order of entry (a deterministic order; one compiled pass instead of a sort)."""
-        if status not in self._maybe:
+        """Row indices of workers in ``status``: ascending for the large statuses; for the small (tracked) ones
+        in the index's order (deterministic, not sorted), as a read-only view valid until the next change."""
+        if status not in self._members:
             return np.flatnonzero(self.status[: self.n] == status)
-        parts = self._maybe[status]
-        if not parts:
-            return np.empty(0, np.int64)
-        if len(parts) == 1 and status in self._clean:  # distinct since the last query: filtering keeps them so
-            rows = parts[0]
-            rows = rows[self.status[rows] == status]
-        else:
-            rows = kernels.live_rows(np.concatenate(parts) if len(parts) > 1 else parts[0], self.status, status)
-        self._maybe[status] = [rows]
-        self._clean.add(status)
+        rows = self._members[status][: self._count[status]]
+        rows.flags.writeable = False
         return rows
 
     def sample(self, status: int, k: int, rng: np.random.Generator) -> np.ndarray:
@@ -242,6 +250,9 @@ class WorkerPool:
         n = self.n
         if not np.array_equal(self.recount(), self.totals):
             raise AssertionError(f"status totals drifted: {self.totals} vs {self.recount()}")
+        for status in TRACKED:
+            if not np.array_equal(np.sort(self.where(status)), np.flatnonzero(self.status[:n] == status)):
+                raise AssertionError(f"the index of {STATUS_NAMES[status]} rows drifted")
         for status, counter in ((WORKING, self.working_at), (IN_TRANSIT, self.transit_to)):
             sel = self.status[:n] == status
             real = np.bincount(self.compound[:n][sel], minlength=counter.size)

@@ -78,7 +78,7 @@ class Recruitment:
         if cfg.retrafficked_first and pool.totals[RETRAFFICKED] > 0:  # the re-trafficked fill slots first
             pool_idx = pool.where(RETRAFFICKED)
             reused = min(pool_idx.size, total)
-            chosen = pool_idx[kernels.choose(pool_idx.size, reused, rng)] if reused < pool_idx.size else pool_idx
+            chosen = pool_idx[kernels.choose(pool_idx.size, reused, rng)] if reused < pool_idx.size else pool_idx.copy()
             ok = ~self.border.blocks_recruits(dest[:reused], pool.nationality[chosen])
             ok[ok] = self._afford(dest[:reused][ok], self.labour.cfg.resale_price_usd if self.labour.cfg.enabled else 0.0)
             self.labour.note_moved(int(ok.sum()))
