@@ -107,7 +107,6 @@ def swap_remove(members: np.ndarray, count: int, pos: np.ndarray, idx: np.ndarra
         last = members[count]
         members[p] = last
         pos[last] = p
-        pos[r] = -1
     return count
 
 

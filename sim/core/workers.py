@@ -34,7 +34,7 @@ class WorkerPool:
         capacity = max(int(capacity), 16)
         self.n = 0
         self.status = np.zeros(capacity, np.int8)
-        self.compound = np.full(capacity, -1, np.int32)
+        self.compound = np.zeros(capacity, np.int32)  # rows >= n are unused
         self.nationality = np.zeros(capacity, np.int16)
         self.trafficked = np.zeros(capacity, np.bool_)
         self.since = np.zeros(capacity, np.int32)  # day of the last status change
@@ -51,7 +51,7 @@ class WorkerPool:
         # (a row is in one status at a time, so one pos array serves them all); removal swaps in the last
         self._members: dict[int, np.ndarray] = {s: np.zeros(1024, np.int64) for s in TRACKED}
         self._count: dict[int, int] = dict.fromkeys(TRACKED, 0)
-        self._pos = np.full(capacity, -1, np.int64)
+        self._pos = np.zeros(capacity, np.int64)  # meaningful only for rows in a tracked status
 
     # ------------------------------------------------------------------ growth
     def _reserve(self, extra: int) -> None:
@@ -61,7 +61,7 @@ class WorkerPool:
         size = max(need, 2 * self.status.size)
         for name in ("status", "compound", "nationality", "trafficked", "since", "due", "_pos"):
             old = getattr(self, name)
-            new = np.zeros(size, old.dtype) if name not in ("compound", "_pos") else np.full(size, -1, old.dtype)
+            new = np.zeros(size, old.dtype)  # zeros are allocated lazily: rows not yet used cost no memory
             new[: self.n] = old[: self.n]
             setattr(self, name, new)
 

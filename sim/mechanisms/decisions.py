@@ -124,7 +124,7 @@ class Decisions:
         world = self.ctx.world
         c = world.compounds
         closing = any(s.closing for s in world.sites)
-        cut_any = any(s.power_cut or s.internet_cut for s in world.sites)
+        cut_any = self.infrastructure.any_cut
         if not (closing or cut_any or (self.pressure_days >= cfg.pressure_move_days).any()):
             return  # no site is cut, closing or under sustained pressure: nobody has a reason to move
         for comp in sorted(boss.compounds):

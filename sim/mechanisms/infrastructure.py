@@ -32,6 +32,7 @@ class Infrastructure:
         self.installing: set[int] = set()  # compounds waiting for a generator or satellite link
         # cuts in force: (by, sites, power, internet, fuel, satellite)
         self.active: list[tuple[str, frozenset[int], bool, bool, bool, bool]] = []
+        self.any_cut = False  # whether power or Internet is cut at any site now (most days: no)
 
     def _factor(self, site: int, has_generator: bool, has_satellite: bool) -> float:
         cfg = self.cfg
@@ -54,8 +55,7 @@ class Infrastructure:
     def connectivity_of(self, comps: np.ndarray) -> np.ndarray:
         """Output multiplier of compounds ``comps``: :meth:`_factor` for each, at once."""
         c = self.ctx.world.compounds
-        sites = self.ctx.world.sites
-        if not any(s.power_cut or s.internet_cut for s in sites):
+        if not self.any_cut:
             return np.ones(comps.size)
         cfg = self.cfg
         flags = self._flags()[c.site[comps]]
@@ -79,7 +79,7 @@ class Infrastructure:
         if not cfg.substitutes:
             return
         ctx = self.ctx
-        if not any(s.power_cut or s.internet_cut for s in ctx.world.sites):
+        if not self.any_cut:
             return  # nothing is cut: nothing to install
         c = ctx.world.compounds
         for comp in sorted(boss.compounds):
@@ -144,3 +144,4 @@ class Infrastructure:
             s.internet_cut = any(c[3] for c in here)
             s.fuel_blocked = any(c[4] for c in here)
             s.satellite_blocked = any(c[5] for c in here)
+        self.any_cut = any(s.power_cut or s.internet_cut for s in self.ctx.world.sites)
