@@ -324,7 +324,7 @@ def test_border_closure_also_blocks_re_trafficked_recruits(small):
         world, pool = model.world, model.world.workers
         move = pool.move
 
-        def spy(idx, new_status, day, reason, compound=None, due=None, world=world, move=move):
+        def spy(idx, new_status, day, reason, compound=None, due=None, source=None, world=world, move=move):
             nonlocal crossed, elsewhere
             if reason == "re_recruited" and start <= day < end:
                 dest = np.broadcast_to(compound, np.shape(idx))
@@ -333,7 +333,7 @@ def test_border_closure_also_blocks_re_trafficked_recruits(small):
                     via_thailand = world.nationality_entry[world.workers.nationality[i]] == "Thailand"
                     crossed += int(to_cambodia and via_thailand)
                     elsewhere += int(not via_thailand)
-            return move(idx, new_status, day, reason, compound, due)
+            return move(idx, new_status, day, reason, compound, due, source)
 
         pool.move = spy
         model.run()
