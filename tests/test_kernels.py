@@ -1,0 +1,128 @@
+"""The compiled kernels of the worker flows (sim/core/kernels.py): each does what its docstring says.
+
+Sampling kernels are checked for what makes them correct samplers (distinct,
+eligible, uniform: a chi-square test over many draws), the bookkeeping ones
+against a plain reimplementation, and every kernel against its own
+uncompiled Python function on the same inputs (compiling changes nothing).
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from sim.core import kernels
+
+WANT = 3
+
+
+def test_choose_is_uniform_over_ordered_samples():
+    rng = np.random.default_rng(1)
+    pairs = list(itertools.permutations(range(5), 2))
+    counts = dict.fromkeys(pairs, 0)
+    for _ in range(6000):
+        a, b = kernels.choose(5, 2, rng)
+        counts[(int(a), int(b))] += 1
+    assert stats.chisquare(list(counts.values())).pvalue > 1e-3
+    for m, k in ((10, 10), (1000, 3), (7, 0)):
+        got = kernels.choose(m, k, rng)
+        assert got.size == k and np.unique(got).size == k and (got >= 0).all() and (got < m).all()
+
+
+def test_sample_status_takes_distinct_eligible_rows_uniformly_and_restores_the_marks():
+    rng = np.random.default_rng(2)
+    status = np.array([WANT, 0, WANT, WANT, 1, WANT, 0, WANT] * 3, np.int8)
+    before = status.copy()
+    eligible = np.flatnonzero(status == WANT)
+    counts = np.zeros(status.size, int)
+    for _ in range(3000):
+        rows = kernels.sample_status(status, status.size, WANT, 4, eligible.size, rng)
+        assert np.unique(rows).size == 4 and (before[rows] == WANT).all()
+        counts[rows] += 1
+    assert np.array_equal(status, before)
+    assert counts[status != WANT].sum() == 0
+    assert stats.chisquare(counts[eligible]).pvalue > 1e-3
+
+
+def test_swap_remove_keeps_an_exact_index():
+    rng = np.random.default_rng(3)
+    members = rng.permutation(50).astype(np.int64)
+    pos = np.zeros(50, np.int64)
+    pos[members] = np.arange(50)
+    count = 50
+    left = set(range(50))
+    for _ in range(6):
+        gone = rng.choice(sorted(left), size=5, replace=False).astype(np.int64)
+        count = kernels.swap_remove(members, count, pos, gone)
+        left -= set(gone.tolist())
+        assert sorted(members[:count].tolist()) == sorted(left)
+        assert np.array_equal(pos[members[:count]], np.arange(count))
+
+
+def _afford_by_rank(owner: np.ndarray, capital: np.ndarray, price: float) -> tuple[np.ndarray, np.ndarray]:
+    """The rule, written as the numpy ranking the kernel replaced: each owner's first floor(capital / price)."""
+    order = np.argsort(owner, kind="stable")
+    sorted_owner = owner[order]
+    rank = np.empty(owner.size, np.int64)
+    rank[order] = np.arange(owner.size) - np.searchsorted(sorted_owner, sorted_owner, side="left")
+    ok = rank < np.maximum(np.floor(capital / price), 0)[owner]
+    return ok, capital - price * np.bincount(owner[ok], minlength=capital.size)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_afford_pays_for_each_owners_first_purchases_only(seed):
+    rng = np.random.default_rng(seed)
+    owner = rng.integers(0, 6, 40)
+    capital = rng.uniform(-500.0, 1200.0, 6)  # allowed 0-4 purchases each, fewer than the ~7 each wants
+    want_ok, want_capital = _afford_by_rank(owner, capital.copy(), 250.0)
+    got_capital = capital.copy()
+    ok = kernels.afford(owner, got_capital, 250.0)
+    assert np.array_equal(ok, want_ok)
+    np.testing.assert_allclose(got_capital, want_capital)
+
+
+def _queue():
+    """A queue of 8 entries over rows 0..7: rows 2 and 5 left (stale); row 6 left and came back later (new entry)."""
+    rows = np.array([0, 1, 2, 3, 4, 5, 6, 7, 6], np.int64)
+    entered = np.array([1, 1, 1, 2, 2, 2, 2, 3, 5], np.int32)
+    status = np.full(8, WANT, np.int8)
+    status[[2, 5]] = 0
+    since = np.array([1, 1, 4, 2, 2, 4, 5, 3], np.int32)  # row 6 re-entered on day 5
+    return rows, entered, status, since
+
+
+def test_queue_front_takes_the_first_live_entries_in_order():
+    rows, entered, status, since = _queue()
+    taken, head = kernels.queue_front(rows, entered, 0, rows.size, status, since, WANT, 4)
+    assert taken.tolist() == [0, 1, 3, 4]
+    assert head == 5
+    taken, head = kernels.queue_front(rows, entered, head, rows.size, status, since, WANT, 10)
+    assert taken.tolist() == [7, 6]  # row 6's stale entry at position 6 is skipped; its live one is last
+    assert head == rows.size
+
+
+def test_queue_sample_draws_live_entries_only_and_uniformly():
+    rows, entered, status, since = _queue()
+    rng = np.random.default_rng(4)
+    counts = np.zeros(8, int)
+    for _ in range(3000):
+        got = kernels.queue_sample(rows, entered, 0, rows.size, status, since, WANT, 2, 6, rng)
+        assert np.unique(got).size == 2
+        counts[got] += 1
+    assert counts[[2, 5]].sum() == 0
+    live = [0, 1, 3, 4, 6, 7]
+    assert stats.chisquare(counts[live]).pvalue > 1e-3
+    assert (status[[0, 1, 3, 4, 6, 7]] == WANT).all()
+
+
+def test_compiled_kernels_compute_what_their_python_does():
+    status = np.array([WANT, 0, WANT, WANT, 1, WANT] * 50, np.int8)
+    u = np.random.default_rng(5).random(400)
+    out_c, out_p = np.zeros(10, np.int64), np.zeros(10, np.int64)
+    s1, s2 = status.copy(), status.copy()
+    assert kernels._accept_rows(s1, s1.size, WANT, u, out_c, 0) == kernels._accept_rows.python(s2, s2.size, WANT, u, out_p, 0)
+    assert np.array_equal(out_c, out_p)
+    assert np.array_equal(kernels._fisher_yates(30, u[:7]), kernels._fisher_yates.python(30, u[:7]))
