@@ -1,4 +1,4 @@
-"""Performance benchmark of scamsim (issue 5): time, memory, scaling, a naive reference, sweep throughput.
+"""Performance benchmark of scamsim (issues 5 and 15): time, memory, scaling, references, sweep throughput, the evidence pipeline.
 
     python experiments/benchmark/benchmark.py            # default: ~6 minutes on 2 idle cores
     python experiments/benchmark/benchmark.py --quick    # smaller everything: ~1.5 minutes, into outputs/benchmark-quick/<date_time>/
@@ -27,6 +27,15 @@ Why each measurement is made the way it is:
 * the naive reference (``naive.py``) is first checked to agree in
   distribution with the model reduced to the same rules, then timed on the
   same workload, so the ratio compares like with like;
+* the bare reference (``reference.py``: one numpy-vectorised SimPy process
+  per compound, the core daily flows only) and the counterfactual arm
+  (``arms.py``) are timed against the model in the same child process,
+  alternating round by round, in CPU time, so load hits both sides alike;
+* the largest world (1,000,000 workers in 2,000 compounds) is generated
+  from the regional world's sites (``common.scale_compounds``) and run in a
+  fresh process for its time and peak memory;
+* the evidence pipeline's hours are computed from the measured cost of an
+  arm and the cores two processes really get (:func:`pipeline`);
 * sweep throughput (``sweep.py``) goes through ``python -m sim -m``,
   start-up and file writing included, because that is what a user waits for.
 """
@@ -70,10 +79,13 @@ class Mode:
     speed: tuple[str, int, int, int]
     sweep_reps: tuple[int, ...]
     thousand: bool
+    ratio_rounds: int  # alternating rounds of the reference and counterfactual-arm comparisons
+    big: tuple[int, int, int]  # (workers, compounds, runs) of the largest generated world
 
 
-SERIES_W = (10_000, 20_000, 50_000, 100_000, 200_000, 300_000)
-SERIES_C = (10, 30, 100, 300, 1000)
+SERIES_W = (10_000, 20_000, 50_000, 100_000, 200_000, 300_000, 1_000_000)
+SERIES_C = (10, 30, 100, 300, 1000, 2000)
+BIG = (1_000_000, 2_000)  # all of Southeast Asia and beyond, generated from the regional world's sites
 MODES = {
     "quick": Mode(
         3,
@@ -84,11 +96,39 @@ MODES = {
         ("cambodia", 5_000, 365, 3),
         (1, 2),
         False,
+        2,
+        (200_000, 500, 1),
     ),
-    "default": Mode(7, 3, SERIES_W, SERIES_C, ("small", 5_000, 365, 20), ("cambodia", 20_000, 365, 5), (1, 3, 10), False),
-    "full": Mode(15, 5, SERIES_W, SERIES_C, ("small", 5_000, 365, 20), ("cambodia", 100_000, 365, 5), (1, 5, 25), True),
+    "default": Mode(
+        7, 3, SERIES_W, SERIES_C, ("small", 5_000, 365, 20), ("cambodia", 20_000, 365, 5), (1, 3, 10), False, 5, (*BIG, 2)
+    ),
+    "full": Mode(
+        15, 5, SERIES_W, SERIES_C, ("small", 5_000, 365, 20), ("cambodia", 100_000, 365, 5), (1, 5, 25), True, 9, (*BIG, 3)
+    ),
 }
-LIMITS = {"cambodia_s": 1.0, "regional_s": 3.0, "memory_mb": 300.0, "exponent": 1.1, "naive_ratio": 100.0, "thousand_min": 10.0}
+LIMITS = {
+    "cambodia_s": 1.0,
+    "regional_s": 3.0,
+    "memory_mb": 300.0,
+    "exponent": 1.1,
+    "naive_ratio": 100.0,
+    "thousand_min": 10.0,
+    # issue 15 (performance v2)
+    "reference_ratio": 0.5,  # Cambodia replication / bare numpy-per-compound SimPy loop, same run
+    "counterfactual_ratio": 0.6,  # counterfactual arm / scenario arm
+    "regional_v2_s": 1.0,
+    "pipeline_h": 2.0,  # the evidence issue's Sobol, ABC-SMC and discovery designs on this machine
+}
+# The evidence issue's designs at their stated sizes, in replication-arms (one arm of one replication):
+# Sobol: N = 256 base samples over 14 parameters, N (k + 2) rows (first and total order), one replication per
+# row at its own seed and its counterfactual arm; ABC-SMC: 1,000 particles, 5 generations at a mean acceptance
+# of 0.2, the scenario arm only and only up to the last target's window (day 180 after the directive);
+# discovery: a Latin hypercube of 1,000 points, 3 replications each, both arms.
+PIPELINE = {
+    "sobol": {"runs": 256 * (14 + 2), "arms": 2, "days_after": None},
+    "abc_smc": {"runs": 5 * 1000 / 0.2, "arms": 1, "days_after": 180},
+    "discovery": {"runs": 1000 * 3, "arms": 2, "days_after": None},
+}
 
 
 def measure_worlds(runs: int) -> dict[str, dict]:
@@ -158,6 +198,67 @@ def naive(mode: Mode) -> dict[str, object]:
     ext = f", ~{speed['extrapolated']['ratio']:.0f}x estimated at 100,000" if "extrapolated" in speed else ""
     print(f"  speed on {workers:,} workers x {days} days: {speed['ratio']:.0f}x{ext}", flush=True)
     return {"agreement": agree, "speed": speed}
+
+
+def ratios(mode: Mode) -> dict[str, object]:
+    """The bare numpy-per-compound reference and the counterfactual arm, each against the model in the same run."""
+    here = Path(__file__).parent
+    out = {}
+    for key, script in (("reference", "reference.py"), ("arms", "arms.py")):
+        before = common.load()
+        out[key] = common.run_json([sys.executable, str(here / script), "cambodia", str(mode.ratio_rounds)])
+        out[key] |= {"load_before": before, "load_after": common.load()}
+    print(
+        f"  Cambodia replication / bare reference: {out['reference']['ratio_median']:.2f}; counterfactual arm / scenario "
+        f"arm: {out['arms']['ratio_median']:.2f} ({out['arms']['ratio_if_shared_median']:.2f} if the warm-up were shared)",
+        flush=True,
+    )
+    return out
+
+
+def big_world(mode: Mode) -> dict[str, object]:
+    """The largest generated world in a fresh process: time and memory."""
+    workers, compounds, runs = mode.big
+    before = common.load()
+    overrides = common.scale_compounds("regional", compounds, workers)
+    cmd = [sys.executable, str(Path(__file__).with_name("world.py")), str(runs), *overrides]
+    out = common.run_json(cmd) | {"load_before": before, "requested": {"workers": workers, "compounds": compounds}}
+    print(
+        f"  {out['workers']:,} workers in {out['compounds']:,} compounds: median {out['time']['median']:.2f} s, max RSS {out['max_rss_mb']:.0f} MB",
+        flush=True,
+    )
+    return out
+
+
+def pipeline(r: dict) -> dict[str, object]:
+    """Hours the evidence designs (:data:`PIPELINE`) take on this machine, from the measured costs of an arm.
+
+    CPU seconds per replication-arm: the Cambodia scenario and counterfactual
+    arms' mean (``arms``); an ABC run that stops at day 180 after the
+    directive costs the warm-up plus that share of the rest.  Wall time
+    divides by the cores two processes really got (``sweep``), and adds
+    nothing for start-up: designs run as a few long jobs.
+    """
+    arms = r["ratios"]["arms"]
+    rounds = arms["rounds"]
+    per_arm = float(np.median([0.5 * (x["scenario_s"] + x["counterfactual_s"]) for x in rounds]))
+    warm = float(np.median([x["warmup_s"] for x in rounds]))
+    after = arms["horizon_days"] - arms["intervention_day"]
+    cores = float(r["sweep"]["parallel_capacity"]["effective_cores"])
+    designs = {}
+    for name, d in PIPELINE.items():
+        cost = per_arm if d["days_after"] is None else warm + (per_arm - warm) * d["days_after"] / after
+        cpu = d["runs"] * d["arms"] * cost
+        designs[name] = {**d, "cpu_s_per_arm": cost, "cpu_h": cpu / 3600.0}
+    cpu_h = sum(d["cpu_h"] for d in designs.values())
+    return {
+        "designs": designs,
+        "cpu_h": cpu_h,
+        "cores_here": cores,
+        "hours_here": cpu_h / cores,
+        "hours_on": {f"{n} cores": cpu_h / n for n in (8, 32, 128)},  # a workstation, a SLURM or Ray allocation
+        "per_arm_s": per_arm,
+    }
 
 
 def sweeps(mode: Mode) -> dict[str, object]:
@@ -244,6 +345,34 @@ def targets(r: dict) -> list[dict[str, object]]:
             "pass": th["minutes"] < LIMITS["thousand_min"],
         },
         {
+            "name": "(v2) Cambodia replication <= 0.5x the bare numpy-per-compound reference",
+            "value": f"{r['ratios']['reference']['ratio_median']:.2f}x",
+            "pass": r["ratios"]["reference"]["ratio_median"] <= LIMITS["reference_ratio"],
+        },
+        {
+            "name": "(v2) counterfactual arm <= 0.6x a scenario arm",
+            "value": f"{r['ratios']['arms']['ratio_median']:.2f}x (the warm-up is not shared: "
+            f"{r['ratios']['arms']['ratio_if_shared_median']:.2f}x if it were)",
+            "pass": r["ratios"]["arms"]["ratio_median"] <= LIMITS["counterfactual_ratio"],
+        },
+        {
+            "name": "(v2) world=regional median < 1 s",
+            "value": f"{w['regional']['time']['median']:.3f} s",
+            "pass": w["regional"]["time"]["median"] < LIMITS["regional_v2_s"],
+        },
+        {
+            "name": "(v2) 1,000,000 workers in 2,000 compounds runs",
+            "value": f"{r['big']['time']['median']:.1f} s, max RSS {r['big']['max_rss_mb']:.0f} MB "
+            f"({r['big']['workers']:,} workers, {r['big']['compounds']:,} compounds)",
+            "pass": r["big"]["workers"] >= BIG[0] and r["big"]["compounds"] >= BIG[1],
+        },
+        {
+            "name": "(v2) evidence pipeline (Sobol, ABC-SMC, discovery) <= 2 h here",
+            "value": f"{r['pipeline']['hours_here']:.1f} h on {r['pipeline']['cores_here']:.1f} cores "
+            f"({r['pipeline']['cpu_h']:.1f} CPU-hours; {r['pipeline']['hours_on']['32 cores'] * 60:.0f} min on 32 cores)",
+            "pass": r["pipeline"]["hours_here"] <= LIMITS["pipeline_h"],
+        },
+        {
             "name": "(check) naive and model agree within 95% CIs",
             "value": str(r["naive"]["agreement"]["agree"]),
             "pass": r["naive"]["agreement"]["agree"],
@@ -313,15 +442,20 @@ def main(argv: list[str] | None = None) -> dict:
         "settings": asdict(mode),
     }
     start = time.perf_counter()
-    print("[1/5] worlds", flush=True)
+    print("[1/7] worlds", flush=True)
     report["worlds"] = measure_worlds(mode.world_runs)
-    print("[2/5] scaling", flush=True)
+    print("[2/7] bare reference and counterfactual arm", flush=True)
+    report["ratios"] = ratios(mode)
+    print("[3/7] largest world", flush=True)
+    report["big"] = big_world(mode)
+    print("[4/7] scaling", flush=True)
     report["scaling"] = scaling(mode.workers, mode.compounds, mode.scale_runs)
-    print("[3/5] naive reference", flush=True)
+    print("[5/7] naive reference", flush=True)
     report["naive"] = naive(mode)
-    print("[4/5] Hydra sweeps", flush=True)
+    print("[6/7] Hydra sweeps", flush=True)
     report["sweep"] = sweeps(mode)
-    print("[5/5] profile", flush=True)
+    report["pipeline"] = pipeline(report)
+    print("[7/7] profile", flush=True)
     report["profile"] = bench_report.profile(args.out / "benchmark_profile.txt", ["world=cambodia"])
     report["load_end"] = common.load()
     report["seconds_total"] = time.perf_counter() - start

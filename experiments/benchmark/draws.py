@@ -71,7 +71,16 @@ def run_scenarios(tree: Path, out: Path, jobs: int) -> float:
     """``reproduce.py --only scenarios`` of one tree (importing that tree's ``sim``); returns wall seconds."""
     start = time.perf_counter()
     env = common.child_env() | {"PYTHONPATH": str(tree)}
-    cmd = [sys.executable, str(tree / "experiments" / "reproduce.py"), "--only", "scenarios", "--out", str(out), "--jobs", str(jobs)]
+    cmd = [
+        sys.executable,
+        str(tree / "experiments" / "reproduce.py"),
+        "--only",
+        "scenarios",
+        "--out",
+        str(out),
+        "--jobs",
+        str(jobs),
+    ]
     proc = subprocess.run(cmd, cwd=tree, env=env, capture_output=True, text=True, check=False)
     if proc.returncode != 0:
         raise RuntimeError(f"{tree}: reproduce failed:\n{proc.stderr[-3000:]}")

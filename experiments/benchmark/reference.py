@@ -23,6 +23,7 @@ own, built by :func:`sim.core.world.build_world` from the same config.
 
 from __future__ import annotations
 
+import statistics
 import time
 from collections.abc import Generator
 
@@ -71,7 +72,9 @@ class Reference:
                 since = np.concatenate([since, np.full(arriving, day, np.int32)])
             hires = int(rng.binomial(max(self.capacity[i] - since.size - in_transit, 0), self.refill))
             if hires:
-                delay = rng.gamma(self.shape, self.delay_mean / self.shape, hires) if self.shape else np.full(hires, self.delay_mean)
+                delay = (
+                    rng.gamma(self.shape, self.delay_mean / self.shape, hires) if self.shape else np.full(hires, self.delay_mean)
+                )
                 # gamma draws are > 0, so ceil(delay) >= 1: the recruit arrives on a later day, never today
                 due = (day + np.minimum(np.ceil(delay), ARRIVAL_WINDOW - 1).astype(np.int64)) % ARRIVAL_WINDOW
                 calendar += np.bincount(due, minlength=ARRIVAL_WINDOW)
@@ -90,3 +93,41 @@ def time_reference(cfg: ScamsimConfig, replication: int) -> float:
     start = time.process_time()
     Reference(cfg, replication).run()
     return time.process_time() - start
+
+
+def compare(world: str, rounds: int) -> dict[str, object]:
+    """Model replication (``counterfactual=false``) against the reference, alternating round by round.
+
+    Both run in this process, one after the other within each round, so both
+    see the same load; the ratio reported is the median of the per-round
+    ratios of CPU time.  One warm-up of each first (the kernels compile or
+    load from numba's cache, imports inside functions happen).
+    """
+    from sim import compose
+    from sim.model import run_replication
+
+    cfg = compose([f"world={world}"])
+    run_replication(cfg, 0)
+    time_reference(cfg, 0)
+    rows = []
+    for k in range(1, rounds + 1):
+        ref = time_reference(cfg, k)
+        start = time.process_time()
+        run_replication(cfg, k)
+        model = time.process_time() - start
+        rows.append({"reference_s": ref, "model_s": model, "ratio": model / ref})
+    return {
+        "world": world,
+        "compounds": int(sum(s.compounds for s in cfg.world.sites.values())),
+        "workers": int(sum(s.workers for s in cfg.world.sites.values())),
+        "days": cfg.horizon_days,
+        "rounds": rows,
+        "ratio_median": statistics.median(r["ratio"] for r in rows),
+    }
+
+
+if __name__ == "__main__":
+    import json
+    import sys
+
+    print(json.dumps(compare(sys.argv[1], int(sys.argv[2]))))

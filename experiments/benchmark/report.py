@@ -227,6 +227,13 @@ def table(report: dict) -> str:
         )
     th = report["sweep"]["thousand"]
     lines.append(f"1,000 Cambodia replications via joblib: {th['minutes']:.1f} min ({th['how']})")
+    pipe = report["pipeline"]
+    lines.append(
+        "evidence pipeline: "
+        + ", ".join(f"{n} {d['cpu_h']:.1f} CPU-h" for n, d in pipe["designs"].items())
+        + f" = {pipe['cpu_h']:.1f} CPU-h: {pipe['hours_here']:.1f} h here, "
+        + ", ".join(f"{v * 60:.0f} min on {k}" for k, v in pipe["hours_on"].items())
+    )
     lines.append("")
     lines.append("targets:")
     for t in report["targets"]:

@@ -95,6 +95,59 @@ def choose(m: int, k: int, rng: np.random.Generator) -> np.ndarray:
 
 
 @compiled
+def move_rows(
+    idx: np.ndarray,
+    new_status: int,
+    day: int,
+    new_compound: np.ndarray,
+    new_due: np.ndarray,
+    status: np.ndarray,
+    since: np.ndarray,
+    compound: np.ndarray,
+    due: np.ndarray,
+    src_counter: np.ndarray,
+    dst_counter: np.ndarray,
+    src_members: np.ndarray,
+    src_count: int,
+    dst_members: np.ndarray,
+    dst_count: int,
+    pos: np.ndarray,
+) -> tuple[int, int]:
+    """Every row of ``idx`` (all in one source status) to ``new_status``, in one pass over the rows.
+
+    Per row: leave the source's per-compound counter (``src_counter``, empty
+    if it has none) and its index (``src_count < 0``: none), take the new
+    status, day stamp, compound (``new_compound``: one per row, one for all,
+    or empty to keep) and due day (likewise), and join the destination's
+    counter and index.  Returns the two indexes' new counts.
+    """
+    one_compound = new_compound.size == 1
+    for i in range(idx.size):
+        r = idx[i]
+        if src_counter.size:
+            src_counter[compound[r]] -= 1
+        if src_count >= 0:
+            p = pos[r]
+            src_count -= 1
+            last = src_members[src_count]
+            src_members[p] = last
+            pos[last] = p
+        status[r] = new_status
+        since[r] = day
+        if new_compound.size:
+            compound[r] = new_compound[0] if one_compound else new_compound[i]
+        if new_due.size:
+            due[r] = new_due[i]
+        if dst_counter.size:
+            dst_counter[compound[r]] += 1
+        if dst_count >= 0:
+            dst_members[dst_count] = r
+            pos[r] = dst_count
+            dst_count += 1
+    return src_count, dst_count
+
+
+@compiled
 def swap_remove(members: np.ndarray, count: int, pos: np.ndarray, idx: np.ndarray) -> int:
     """Remove rows ``idx`` from the index ``members[:count]`` (positions in ``pos``); returns the new count.
 

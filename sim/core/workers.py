@@ -25,6 +25,10 @@ N_STATUS = len(STATUS_NAMES)
 CREATED = -1  # the "from" status of a newly recruited worker in the ledger
 TRACKED = (FLED, ARRESTED, DETAINED, RETRAFFICKED)  # small statuses with an index
 COMPACT_DAYS = 16  # how often the arrival pipeline sheds the rows of days gone by
+NO_CHANGE = np.zeros(0, np.int32)  # move(): keep each row's compound ...
+NO_CHANGE_DAY = np.zeros(0, np.int32)  # ... or due day
+NO_COUNTER = np.zeros(0, np.int64)  # a status without per-compound counts
+NO_INDEX = np.zeros(0, np.int64)  # a status without an index of its rows
 
 
 class WorkerPool:
@@ -123,24 +127,48 @@ class WorkerPool:
         k = len(idx)
         if k == 0:
             return
-        if source is not None:
+        if source is not None and source != new_status:  # the usual case: one compiled pass over the rows
+            rows = np.asarray(idx, np.int64)
+            if source in self._members and np.shares_memory(rows, self._members[source]):
+                rows = rows.copy()  # a view of the index it is about to change (where()'s result)
             self.ledger.append(LedgerEntry(day, source, new_status, k, reason))
-            if source in (WORKING, IN_TRANSIT):
-                self._count_compounds(source, self.compound[idx], -1)
-            elif source in self._members:
-                self._leave(source, idx)
             self.totals[source] -= k
-        else:
-            old = self.status[idx]
-            old_comp = self.compound[idx]
-            counts = np.bincount(old, minlength=N_STATUS)
-            for s in np.flatnonzero(counts).tolist():
-                self.ledger.append(LedgerEntry(day, s, new_status, int(counts[s]), reason))
-                sel = old == s
-                self._count_compounds(s, old_comp[sel], -1)
-                if s in self._members:
-                    self._leave(s, idx[sel])
-            self.totals -= counts
+            self.totals[new_status] += k
+            if new_status in self._members:
+                self._room(new_status, k)
+            src, dst = kernels.move_rows(
+                rows,
+                new_status,
+                day,
+                NO_CHANGE if compound is None else np.atleast_1d(np.asarray(compound, np.int32)),
+                NO_CHANGE_DAY if due is None else np.asarray(due, np.int32),
+                self.status,
+                self.since,
+                self.compound,
+                self.due,
+                self._counter(source),
+                self._counter(new_status),
+                self._members.get(source, NO_INDEX),
+                self._count.get(source, -1),
+                self._members.get(new_status, NO_INDEX),
+                self._count.get(new_status, -1),
+                self._pos,
+            )
+            if source in self._count:
+                self._count[source] = src
+            if new_status in self._count:
+                self._count[new_status] = dst
+            return
+        old = self.status[idx]
+        old_comp = self.compound[idx]
+        counts = np.bincount(old, minlength=N_STATUS)
+        for s in np.flatnonzero(counts).tolist():
+            self.ledger.append(LedgerEntry(day, s, new_status, int(counts[s]), reason))
+            sel = old == s
+            self._count_compounds(s, old_comp[sel], -1)
+            if s in self._members:
+                self._leave(s, idx[sel])
+        self.totals -= counts
         self.totals[new_status] += k
         self.status[idx] = new_status
         self.since[idx] = day
@@ -153,11 +181,21 @@ class WorkerPool:
         if new_status in self._members:
             self._join(new_status, np.asarray(idx))
 
-    def _join(self, status: int, idx: np.ndarray) -> None:
-        members, count = self._members[status], self._count[status]
-        end = count + idx.size
+    def _counter(self, status: int) -> np.ndarray:
+        """The per-compound counter a status keeps (working, in transit), or an empty array."""
+        return self.working_at if status == WORKING else self.transit_to if status == IN_TRANSIT else NO_COUNTER
+
+    def _room(self, status: int, k: int) -> np.ndarray:
+        """The index of ``status``, grown to take ``k`` more rows."""
+        members, end = self._members[status], self._count[status] + k
         if end > members.size:
             members = self._members[status] = np.concatenate([members, np.zeros(max(end, members.size), np.int64)])
+        return members
+
+    def _join(self, status: int, idx: np.ndarray) -> None:
+        count = self._count[status]
+        end = count + idx.size
+        members = self._room(status, idx.size)
         members[count:end] = idx
         self._pos[idx] = np.arange(count, end)
         self._count[status] = end
