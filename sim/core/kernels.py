@@ -89,9 +89,24 @@ def _fisher_yates(m: int, u: np.ndarray) -> np.ndarray:
     return perm[: u.size].copy()
 
 
+@compiled
+def _sparse_fisher_yates(m: int, u: np.ndarray) -> np.ndarray:
+    """:func:`_fisher_yates` with the permuted array kept as a dict of the places swapped so far:
+    the same result from the same uniforms, at a cost in ``k`` rather than ``m``."""
+    moved = {-1: -1}  # typed int -> int by its first entry (a key never used)
+    out = np.empty(u.size, np.int64)
+    for i in range(u.size):
+        j = min(i + int(u[i] * (m - i)), m - 1)
+        at_j = moved.get(j, j)
+        moved[j] = moved.get(i, i)
+        out[i] = at_j
+    return out
+
+
 def choose(m: int, k: int, rng: np.random.Generator) -> np.ndarray:
     """``k`` distinct positions of ``range(m)``, uniformly, in random order (a partial Fisher-Yates shuffle, ``k`` uniforms)."""
-    return _fisher_yates(m, rng.random(k))
+    u = rng.random(k)
+    return _fisher_yates(m, u) if 8 * k >= m else _sparse_fisher_yates(m, u)
 
 
 @compiled

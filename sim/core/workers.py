@@ -23,7 +23,9 @@ IN_TRANSIT, WORKING, FLED, ARRESTED, DETAINED, REPATRIATED, RETRAFFICKED = range
 STATUS_NAMES = ("in_transit", "working", "fled", "arrested", "detained", "repatriated", "retrafficked")
 N_STATUS = len(STATUS_NAMES)
 CREATED = -1  # the "from" status of a newly recruited worker in the ledger
-TRACKED = (FLED, ARRESTED, DETAINED, RETRAFFICKED)  # small statuses with an index
+# statuses with an exact index of their rows: the small ones (working is not: a linear scan of its rows
+# or rejection over all rows is cheaper than keeping and gathering through an index of most of them)
+TRACKED = (FLED, ARRESTED, DETAINED, RETRAFFICKED)
 COMPACT_DAYS = 16  # how often the arrival pipeline sheds the rows of days gone by
 NO_CHANGE = np.zeros(0, np.int32)  # move(): keep each row's compound ...
 NO_CHANGE_DAY = np.zeros(0, np.int32)  # ... or due day
@@ -259,23 +261,25 @@ class WorkerPool:
     def sample(self, status: int, k: int, rng: np.random.Generator) -> np.ndarray:
         """``k`` distinct rows drawn uniformly from the workers in ``status``, in draw order.
 
-        Rejection sampling over all rows (:func:`sim.core.kernels.sample_status`)
-        when the status is a large share of them, at a cost proportional to
-        ``k`` rather than to the number of rows; otherwise a draw from the
-        status's rows.
+        A tracked status draws positions in its index (a partial
+        Fisher-Yates shuffle: ``k`` uniforms, no rejection); any other by
+        rejection over all rows (:func:`sim.core.kernels.sample_status`).
         """
         have = int(self.totals[status])
         if k > have:
             raise ValueError(f"cannot sample {k} of {have} workers")
         if k == 0:
             return np.empty(0, np.int64)
-        if 4 * k > have or have < 0.05 * self.n:  # a large share of a status, or a rare status: from its rows
+        if status in self._members or 4 * k > have:
             rows = self.where(status)
             return rows[kernels.choose(rows.size, k, rng)]
         return kernels.sample_status(self.status, self.n, status, k, have, rng)
 
     def at_compound(self, compound: int, status: int = WORKING) -> np.ndarray:
-        """Rows of the workers of one compound in ``status``, ascending (one pass over the compound column)."""
+        """Rows of the workers of one compound in ``status`` (one pass over the status's index, or over all rows)."""
+        if status in self._members:
+            rows = self.where(status)
+            return rows[self.compound[rows] == compound]
         rows = np.flatnonzero(self.compound[: self.n] == compound)
         return rows[self.status[rows] == status]
 

@@ -79,6 +79,7 @@ class Graph:
             keyed = [((-float(score.get(name, 0.0)), 0.0), k) for k, (name, _) in enumerate(pool)]
         elif strategy == "money":
             day = self.ctx.day
+            self.network.protection.settle_income()
 
             def money(a: Boss | Protector) -> float:
                 if isinstance(a, Boss):

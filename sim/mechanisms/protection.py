@@ -38,6 +38,7 @@ class Protection:
         self._cache: tuple[tuple[int, int, int], np.ndarray] | None = None
         self._payees: tuple[tuple[int, int, int], np.ndarray] | None = None
         self._link_cache: tuple[tuple[int, int, int], np.ndarray, np.ndarray] | None = None
+        self._income = np.zeros(len(ctx.world.protectors))  # bribes received and not yet booked on the protectors
         self.boss_paid = np.full(len(ctx.world.bosses), NEVER_PAID, np.int64)  # the last day each boss paid bribes
         self.on_seated: Callable[[Protector, Protector], None] | None = None  # (successor, predecessor): the network rewires
 
@@ -127,8 +128,15 @@ class Protection:
             self.boss_paid = np.concatenate([self.boss_paid, np.full(n - self.boss_paid.size, NEVER_PAID, np.int64)])
         self.boss_paid[:n][bribes > 0] = day
         income = bribes @ self._payees[1][:n]
-        for p in np.flatnonzero(income).tolist():
-            world.protectors[p].income_usd += float(income[p])
+        if self._income.size < income.size:
+            self._income = np.concatenate([self._income, np.zeros(income.size - self._income.size)])
+        self._income[: income.size] += income  # booked on the protectors when read (:meth:`settle_income`)
+
+    def settle_income(self) -> None:
+        """Book the income paid since the last call on each protector (``income_usd``): read it after this."""
+        for p in np.flatnonzero(self._income).tolist():
+            self.ctx.world.protectors[p].income_usd += float(self._income[p])
+        self._income[:] = 0.0
 
     def last_paid(self, protector: Protector, boss: int) -> int:
         """The last day ``boss`` paid ``protector``: his latest payment while linked, or the day they linked.
