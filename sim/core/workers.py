@@ -270,7 +270,7 @@ class WorkerPool:
             raise ValueError(f"cannot sample {k} of {have} workers")
         if k == 0:
             return np.empty(0, np.int64)
-        if status in self._members or 4 * k > have:
+        if status in self._members or 4 * k > have or have < 0.05 * self.n:  # indexed, a large share, or rare
             rows = self.where(status)
             return rows[kernels.choose(rows.size, k, rng)]
         return kernels.sample_status(self.status, self.n, status, k, have, rng)
