@@ -3,8 +3,10 @@
     python experiments/readme_findings.py      # rewrites the blocks between the markers in README.md
 
 It reads ``results/region.json`` (written by ``experiments/region.py``),
-``results/scenarios.csv`` (``experiments/reproduce.py``) and
-``results/benchmark_versus.json`` (``experiments/benchmark/versus.py``).
+``results/scenarios.csv`` (``experiments/reproduce.py``),
+``results/benchmark_versus.json`` (``experiments/benchmark/versus.py``),
+``results/benchmark.json`` (``experiments/benchmark/benchmark.py``) and
+``results/benchmark_draws.json`` (``experiments/benchmark/draws.py``).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 START, END = "<!-- findings:start -->", "<!-- findings:end -->"
 RESULTS_START, RESULTS_END = "<!-- results:start -->", "<!-- results:end -->"
 NETWORK_START, NETWORK_END = "<!-- network:start -->", "<!-- network:end -->"
+PERF_START, PERF_END = "<!-- performance:start -->", "<!-- performance:end -->"
 
 
 def ci(x: dict) -> str:
@@ -59,7 +62,7 @@ def block(region: dict) -> str:
     )
 
 
-def results_block(scenarios: dict[str, dict[str, str]], versus: dict, bench: dict | None = None) -> str:
+def results_block(scenarios: dict[str, dict[str, str]], versus: dict) -> str:
     c, b = scenarios["crackdown_2025"], scenarios["baseline"]
 
     def col(row: dict[str, str], name: str, digits: int = 2) -> str:
@@ -81,20 +84,10 @@ def results_block(scenarios: dict[str, dict[str, str]], versus: dict, bench: dic
             "with the protection network; `region`, `fig4` (phase), `fig6` (claim), validation, calibration and "
             "sensitivity were computed just before it was added and are rerun with the evidence work (issue 12).",
             "",
-            f"A Cambodia replication with `counterfactual=false` costs {versus['ratio_median']:.2f}x the version-1 "
-            f"replication in CPU time (median of {len(versus['rounds'])} alternating rounds, "
-            f"[`results/benchmark_versus.json`](results/benchmark_versus.json), "
-            "`python experiments/benchmark/versus.py`, measured before the protection network was added); the paired "
-            "counterfactual arm doubles it."
-            + (
-                f" Latest `python experiments/benchmark/benchmark.py` ([`results/benchmark.json`](results/benchmark.json), "
-                f"started {bench['started']}, load {bench['worlds']['regional']['load_before']['load1']:.2f}): one replication "
-                f"of the Cambodia world {bench['worlds']['cambodia']['time']['median']:.2f} s, of the regional world "
-                f"({bench['worlds']['regional']['workers']:,} workers, {bench['worlds']['regional']['compounds']} compounds) "
-                f"{bench['worlds']['regional']['time']['median']:.2f} s (medians; the table below is older)."
-                if bench
-                else ""
-            ),
+            f"Version 1 comparison: a Cambodia replication with `counterfactual=false` cost {versus['ratio_median']:.2f}x "
+            f"the version-1 replication in CPU time (median of {len(versus['rounds'])} alternating rounds, "
+            f"[`results/benchmark_versus.json`](results/benchmark_versus.json), `python experiments/benchmark/versus.py`, "
+            "measured before the protection network and the compiled kernels); current timings are under Performance.",
             RESULTS_END,
         ]
     )
@@ -150,6 +143,96 @@ def network_block(targeting: dict, episodes: dict) -> str:
     )
 
 
+def performance_block(bench: dict, draws: dict) -> str:
+    """The README's Performance table, from ``results/benchmark.json`` and ``results/benchmark_draws.json``."""
+    env, w, r = bench["environment"], bench["worlds"], bench["ratios"]
+    big, pipe, sweep = bench["big"], bench["pipeline"], bench["sweep"]
+    verdict = {t["name"]: t for t in bench["targets"]}
+
+    def ok(name: str) -> str:
+        return "met" if verdict[name]["pass"] else "**not met**"
+
+    sc = bench["scaling"]
+    rows = [
+        (
+            f"`world=cambodia` ({w['cambodia']['workers']:,} workers, {w['cambodia']['compounds']} compounds, "
+            f"{w['cambodia']['days']} days), median per replication",
+            f"{w['cambodia']['time']['median']:.2f} s",
+            "< 1 s (issue 5): " + ok("world=cambodia median < 1 s"),
+        ),
+        (
+            "the same, in CPU time, over a bare SimPy loop with one numpy-vectorised process per compound "
+            "(`experiments/benchmark/reference.py`, same run)",
+            f"{r['reference']['ratio_median']:.2f}x ({r['reference']['rounds'][0]['model_s']:.2f} s vs "
+            f"{r['reference']['rounds'][0]['reference_s']:.2f} s in the first round)",
+            "<= 0.5x: " + ok("(v2) Cambodia replication <= 0.5x the bare numpy-per-compound reference"),
+        ),
+        (
+            "the paired counterfactual arm over the scenario arm (`experiments/benchmark/arms.py`)",
+            f"{r['arms']['ratio_median']:.2f}x (warm-up not shared; {r['arms']['ratio_if_shared_median']:.2f}x if it were)",
+            "<= 0.6x: " + ok("(v2) counterfactual arm <= 0.6x a scenario arm"),
+        ),
+        (
+            f"`world=regional` ({w['regional']['workers']:,} workers, {w['regional']['compounds']} compounds)",
+            f"{w['regional']['time']['median']:.2f} s",
+            "< 1 s: " + ok("(v2) world=regional median < 1 s"),
+        ),
+        (
+            f"{big['workers']:,} workers in {big['compounds']:,} compounds (generated), per replication",
+            f"{big['time']['median']:.1f} s, max RSS {big['max_rss_mb']:.0f} MB",
+            "runs: " + ok("(v2) 1,000,000 workers in 2,000 compounds runs"),
+        ),
+        (
+            f"growth exponent of time, workers {sc['workers']['points'][0]['size']:,}-{sc['workers']['points'][-1]['size']:,}"
+            f" / compounds {sc['compounds']['points'][0]['size']:,}-{sc['compounds']['points'][-1]['size']:,}",
+            f"{sc['workers']['exponent']:.2f} / {sc['compounds']['exponent']:.2f}",
+            "<= 1.1: "
+            + (
+                "met"
+                if max(sc["workers"]["exponent"], sc["compounds"]["exponent"]) <= bench["limits"]["exponent"]
+                else "**not met**"
+            ),
+        ),
+        (
+            "peak memory of a process running one replication (max RSS, any of the three worlds)",
+            f"{max(x['max_rss_mb'] for x in w.values()):.0f} MB",
+            "< 300 MB: " + ok("peak memory < 300 MB"),
+        ),
+        (
+            "1,000 Cambodia replications through the joblib launcher",
+            f"{sweep['thousand']['minutes']:.1f} min ({sweep['thousand']['how']})",
+            "< 10 min: " + ok("1,000 Cambodia replications via joblib < 10 min"),
+        ),
+        (
+            "the evidence designs of issue 12 (Sobol N = 256 over 14 parameters, ABC-SMC with 1,000 particles, "
+            "a 1,000-point discovery design; both arms where needed)",
+            f"{pipe['cpu_h']:.1f} CPU-hours: {pipe['hours_here']:.1f} h here; "
+            + ", ".join(f"{v * 60:.0f} min on {k}" for k, v in pipe["hours_on"].items()),
+            "<= 2 h here: " + ok("(v2) evidence pipeline (Sobol, ABC-SMC, discovery) <= 2 h here"),
+        ),
+    ]
+    lines = [
+        PERF_START,
+        f"Latest `python experiments/benchmark/benchmark.py` ({bench['mode']} mode, started {bench['started']}, "
+        f"load {bench['load_start']['load1']:.2f} at the start and {bench['load_end']['load1']:.2f} at the end, on "
+        f"{env['cpu']} with {bench['load_start']['cpus']} cores, Python {env['python']}, numpy {env['packages']['numpy']}, "
+        f"simpy {env['packages']['simpy']}; [`results/benchmark.json`](results/benchmark.json)), default crackdown "
+        "scenario, 910-day horizon:",
+        "",
+        "| measure | result | target |",
+        "|---|---|---|",
+        *(f"| {a} | {b} | {c} |" for a, b, c in rows),
+        "",
+        f"The compiled kernels changed the random draws; the scenarios study on both sides ({draws['replications']} "
+        f"replications per scenario and arm) agrees with the last commit before them ({draws['ref']}): "
+        f"{draws['held']} of {draws['total']} scenario x metric comparisons have a 95% interval of the difference "
+        f"that holds 0 ([`results/benchmark_draws.md`](results/benchmark_draws.md), "
+        "`python experiments/benchmark/draws.py`).",
+        PERF_END,
+    ]
+    return "\n".join(lines)
+
+
 def _replace(text: str, start: str, end: str, new: str) -> str:
     pattern = re.compile(re.escape(start) + ".*?" + re.escape(end), re.S)
     if not pattern.search(text):
@@ -165,8 +248,10 @@ def main() -> None:
     versus = json.loads((res / "benchmark_versus.json").read_text())
     readme = ROOT / "README.md"
     text = _replace(readme.read_text(), START, END, block(region))
+    text = _replace(text, RESULTS_START, RESULTS_END, results_block(scenarios, versus))
     bench = json.loads((res / "benchmark.json").read_text())
-    text = _replace(text, RESULTS_START, RESULTS_END, results_block(scenarios, versus, bench))
+    draws = json.loads((res / "benchmark_draws.json").read_text())
+    text = _replace(text, PERF_START, PERF_END, performance_block(bench, draws))
     targeting = json.loads((res / "targeting.json").read_text())
     episodes = json.loads((res / "episodes.json").read_text())
     text = _replace(text, NETWORK_START, NETWORK_END, network_block(targeting, episodes))
