@@ -72,7 +72,7 @@ def report(study: Study, table: dict[str, dict[str, dict[str, Any]]]) -> str:
         allowed = f"{_fmt(p.lo) if np.isfinite(p.lo) else ''}..{_fmt(p.hi) if np.isfinite(p.hi) else ''}"
         never = f", {r['never']} never" if r["never"] else ""
         lines.append(
-            f"| {p.name} | {p.scenario} | {p.observed} ({p.source}) | {_fmt(r['mean'])} [{_fmt(r['ci_low'])}, {_fmt(r['ci_high'])}]{never} "
+            f"| {p.name} | {p.scenario} | {p.observed} ({p.citation}) | {_fmt(r['mean'])} [{_fmt(r['ci_low'])}, {_fmt(r['ci_high'])}]{never} "
             f"| {allowed} | {'pass' if r['pass'] else '**FAIL**'} |"
         )
     lines += [
