@@ -289,6 +289,10 @@ def site_revenue_ratio(site: str) -> Measure:
 
 @_per_replication
 def deported_share(r: ReplicationResult, lo: int, hi: int) -> float:
-    """Workers repatriated from detention in the window over people arrested in it."""
+    """Workers repatriated from detention in the window over people arrested in it.
+
+    Detention holds both the arrested and workers who fled and reported
+    themselves to the authorities, so the ratio can exceed 1.
+    """
     deported = sum(e.workers for e in r.ledger if e.reason == "repatriated" and lo <= e.day < hi)
     return _ratio(deported, _arrests(r, lo, hi)[0])

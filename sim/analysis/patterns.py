@@ -374,7 +374,8 @@ VALIDATION: tuple[Pattern, ...] = (
         "the seven months to 25 Jan 2026 (from the wave of June-July 2025)",
         0.75,
         1.0,
-        "4,534 / 5,106 = 0.89 +-15%, upper physical",
+        "4,534 / 5,106 = 0.89; lower -15%; upper 1.0, +12% (the +-15% rule gives 1.02: the registry capped it at 1 "
+        "as physical, which it is not, since workers who fled and reported themselves are repatriated too)",
         m.deported_share,
         shares_source_with=("repatriation.daily_capacity",),
     ),
