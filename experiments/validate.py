@@ -4,6 +4,7 @@
     python experiments/validate.py --replications 10  # fewer replications (the report says how many)
     python experiments/validate.py --quick          # small world, 3 replications, into outputs/validate-quick/<date_time>/
     python experiments/validate.py --quick --out /tmp/validation
+    python experiments/validate.py --report-only    # rewrite validation.md from validation_data.json, no run
 
 The study is ``configs/experiment/validation.yaml`` (scenarios and
 knockouts); the patterns, their roles and ranges are
@@ -22,7 +23,7 @@ import sys
 from pathlib import Path
 
 from sim.runs.experiment import ResultsProtectedError, load_study, output_folder
-from sim.runs.validation import validate
+from sim.runs.validation import rerender, validate
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -41,7 +42,14 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--jobs", type=int, default=2, help="parallel processes")
     parser.add_argument("--replications", type=int, default=None, help="replications per scenario and arm (default: the study's)")
+    parser.add_argument(
+        "--report-only", action="store_true", help="recompute the discrimination and rewrite the report from the data file"
+    )
     args = parser.parse_args(argv)
+    if args.report_only:
+        folder = args.out or ROOT / "results"
+        print(f"wrote {', '.join(str(f) for f in rerender(folder))}")
+        return 0
     try:
         out = output_folder(args.out, quick=args.quick, root=ROOT, name="validate", overwrite_results=args.overwrite_results)
     except ResultsProtectedError as err:

@@ -23,6 +23,9 @@ switch).  The rule, fixed before any result was read:
 
 Whether the defaults pass is reported beside it, not folded in: a
 discriminating pattern the defaults fail is a real test the model fails.
+For such a pattern the arms it fails on show only that it can fail; the
+arms it *passes* on (``passes_on``: the knockout fits the observation
+better than the model) point to the mechanism behind the miss.
 """
 
 from __future__ import annotations
@@ -68,12 +71,13 @@ def discrimination(table: Table, patterns: Sequence[Pattern]) -> dict[str, dict[
         raise ValueError(f"the table has no {DEFAULTS!r} arm")
     out: dict[str, dict[str, Any]] = {}
     for p in patterns:
-        fails, clear, unmeasured = [], [], []
+        fails, clear, unmeasured, passes = [], [], [], []
         for arm, results in table.items():
             if arm == DEFAULTS or p.name not in results:
                 continue
             r = results[p.name]
             if r["pass"]:
+                passes.append(arm)
                 continue
             if not _measured(r):
                 unmeasured.append(arm)
@@ -89,6 +93,7 @@ def discrimination(table: Table, patterns: Sequence[Pattern]) -> dict[str, dict[
             "clear": clear,
             "marginal": [a for a in fails if a not in clear],
             "not_measured": unmeasured,
+            "passes_on": passes,
             "discriminates": discriminates,
             "counted": p.counted and discriminates,
         }

@@ -14,6 +14,7 @@ expected to fail.
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from collections.abc import Callable, Mapping
@@ -30,7 +31,7 @@ from sim.runs.validation_report import report
 
 SCRIPT = "experiments/validate.py"
 
-__all__ = ["SCRIPT", "arm_overrides", "arms", "measure", "registry", "validate"]
+__all__ = ["SCRIPT", "arm_overrides", "arms", "measure", "registry", "rerender", "validate"]
 
 
 def arms(study: Study) -> dict[str, list[str]]:
@@ -89,6 +90,26 @@ def registry() -> dict[str, dict[str, Any]]:
     }
 
 
+def _write(out: Path, data: dict[str, Any]) -> list[Path]:
+    data_file = write_json(out / "validation_data.json", data, default=float)
+    return [data_file, atomic_write(out / "validation.md", report(data))]
+
+
+def rerender(out: Path) -> list[Path]:
+    """Recompute the discrimination and rewrite the report from ``validation_data.json``'s measurements, without a run.
+
+    Refused when the registry's declarations differ from those the measurements
+    were made under (a range moved after the run would be a result-fitted
+    range).  The sidecar ``validation.json`` is left as the run wrote it: it
+    records the commit the measurements were made at.
+    """
+    data = json.loads((out / "validation_data.json").read_text())
+    if data["patterns"] != json.loads(json.dumps(registry(), default=float)):
+        raise ValueError("the pattern registry changed since these measurements: rerun python experiments/validate.py")
+    found = discrimination(data["arms"], PATTERNS)
+    return _write(out, data | {"discrimination": found, "counts": count(found)})
+
+
 def validate(study: Study, out: Path, jobs: int, say: Callable[[str], None] = print) -> list[Path]:
     """Run the study; write ``validation_data.json``, ``validation.md`` and its sidecar ``validation.json``."""
     load_start, start = os.getloadavg(), time.perf_counter()
@@ -108,7 +129,5 @@ def validate(study: Study, out: Path, jobs: int, say: Callable[[str], None] = pr
         "command": f"python {SCRIPT}" + (" --quick" if study.quick else ""),
     }
     data = {"run": dict(run), "patterns": registry(), "arms": table, "discrimination": found, "counts": count(found)}
-    data_file = write_json(out / "validation_data.json", data, default=float)
-    md = atomic_write(out / "validation.md", report(data))
-    sidecar = write_sidecar(md, study.record(), note="measurements: validation_data.json")
-    return [data_file, md, sidecar]
+    files = _write(out, data)
+    return [*files, write_sidecar(files[1], study.record(), note="measurements: validation_data.json")]

@@ -41,8 +41,22 @@ def _discriminates(d: Mapping[str, Any]) -> str:
         return f"{_arms_cell(d)}; not counted ({d['role']})"
     if not d["discriminates"]:
         return "none: listed, not counted"
-    note = "" if d["passes_defaults"] else " (fails on the defaults too)"
-    return _arms_cell(d) + note
+    if d["passes_defaults"]:
+        return _arms_cell(d)
+    passes = ", ".join(d["passes_on"]) or "no arm"
+    return f"{_arms_cell(d)}; fails on the defaults too, passes on {passes}"
+
+
+def _failing_note(found: Mapping[str, Mapping[str, Any]]) -> str:
+    failing = [n for n, d in found.items() if d["counted"] and not d["passes_defaults"]]
+    if not failing:
+        return ""
+    return (
+        " The defaults fail "
+        + ", ".join(f"`{n}`" for n in failing)
+        + ": failing elsewhere too shows such a pattern can fail, not which mechanism it needs; the arms it passes "
+        "on (the knockout fits the observation better) point to what the model gets wrong."
+    )
 
 
 def report(data: Mapping[str, Any]) -> str:
@@ -66,11 +80,13 @@ def report(data: Mapping[str, Any]) -> str:
         "- **Discriminates**: the arms a pattern fails on with a measurement: `no_intervention` (read on the run "
         "without the crackdown or cut) and each knockout (one mechanism switched off). *(marginal)*: the arm's CI "
         "reaches into the allowed range, so the failure may be seed noise. A validation pattern that fails on no arm "
-        "discriminates nothing: it is listed, not counted.",
+        "discriminates nothing: it is listed, not counted. For a pattern the defaults fail, the arms it passes on "
+        "are named too.",
         "",
         f"**{counts['counted']} of {counts['validation']} validation patterns discriminate** "
         f"({counts['counted_passing']} of them pass on the defaults); {counts['not_discriminating']} "
-        f"{'discriminates' if counts['not_discriminating'] == 1 else 'discriminate'} nothing; {counts['not_counted_roles']} calibration, input and claim patterns are listed and not counted.",
+        f"{'discriminates' if counts['not_discriminating'] == 1 else 'discriminate'} nothing; {counts['not_counted_roles']} calibration, input and claim patterns are listed and not counted."
+        + _failing_note(found),
         "",
         "| pattern | role | scenario | window (days) | observed (source) | allowed | defaults: mean [95% CI] | result | discriminates (fails on) |",
         "|---|---|---|---|---|---|---|---|---|",
