@@ -15,19 +15,36 @@ import pytest
 from sim.analysis.patterns import PATTERNS
 
 
-def test_validation_reports_every_pattern_and_knockout(tmp_path, run_experiment):
+def test_validation_reports_every_pattern_with_role_and_discrimination(tmp_path, run_experiment):
     run_experiment("validate.py", "--quick", "--out", str(tmp_path))
     report = (tmp_path / "validation.md").read_text()
     data = json.loads((tmp_path / "validation_data.json").read_text())
+    assert "| pattern | role | scenario | window (days) |" in report and "discriminates (fails on) |" in report
     for p in PATTERNS:
-        assert f"| {p.name} |" in report
-    assert set(data) >= {"calibrated", "no_warnings", "no_relocation", "no_recruitment", "no_substitutes"}
+        assert f"| {p.name} | {p.role} | {p.scenario} |" in report
+    assert set(data["arms"]) >= {
+        "defaults",
+        "no_intervention",
+        "no_warnings",
+        "no_relocation",
+        "no_recruitment",
+        "no_substitutes",
+    }
+    assert set(data["discrimination"]) == {p.name for p in PATTERNS}
+    for name, d in data["discrimination"].items():
+        # the column is what the arms measured: every arm listed fails there, with a measurement
+        for arm in d["fails_on"]:
+            r = data["arms"][arm][name]
+            assert not r["pass"] and (r["n"] or r["never"]), (name, arm)
+        assert d["counted"] == (d["role"] == "validation" and bool(d["fails_on"]))
+    assert data["counts"]["counted"] == sum(d["counted"] for d in data["discrimination"].values())
     # switching a mechanism off breaks the pattern that depends on it
-    assert data["calibrated"]["cut_site_substitutes"]["pass"] and not data["no_substitutes"]["cut_site_substitutes"]["pass"]
-    assert data["calibrated"]["displacement_abroad"]["pass"] and not data["no_relocation"]["displacement_abroad"]["pass"]
-    assert not data["no_recruitment"]["recruitment_stays_open"]["pass"]
+    arms = data["arms"]
+    assert arms["defaults"]["cut_site_substitutes"]["pass"] and not arms["no_substitutes"]["cut_site_substitutes"]["pass"]
+    assert not arms["no_relocation"]["displacement_abroad"]["pass"]
+    assert not arms["no_recruitment"]["recruitment_stays_open"]["pass"]
     assert (
-        data["calibrated"]["occupants_leave_before_arrest"]["mean"] > data["no_warnings"]["occupants_leave_before_arrest"]["mean"]
+        arms["defaults"]["occupants_leave_before_arrest"]["mean"] > arms["no_warnings"]["occupants_leave_before_arrest"]["mean"]
     )
 
 

@@ -1,0 +1,90 @@
+"""What each section of the verdict was rendered from: its result files, derived values and the files' age.
+
+A section of ``verdict.md`` (:class:`Section`) names the result files it
+reads and records every value it derives from them (a count of cells, a
+difference of two columns) or takes from the code (a threshold), with the
+rule that made it.  ``experiments/verdict.py`` writes these records to
+``results/verdict_derived.json`` before it renders, so every number of the
+verdict is a formatter applied to a value of a file under ``results/``, and
+the test can check it section by section.
+
+:func:`model_age` says which result files were made on the model with the
+explicit protection network (issue 11) and which before it, from the commit
+their sidecar records.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+__all__ = ["NETWORK_COMMIT", "PRODUCER", "Section", "model_age"]
+
+#: The commit that added the protection network to the model ("Network (issue 11, part 3)").
+NETWORK_COMMIT = "62423bd"
+#: Result file -> (the file recording the commit that made it, the keys down to that commit).
+PRODUCER: dict[str, tuple[str, tuple[str, ...]]] = {
+    "scenarios.csv": ("fig1_revenue_by_scenario.json", ("git_commit",)),
+    "region.json": ("region.json", ("meta", "git_commit")),
+    "claim.csv": ("fig6_claim.json", ("git_commit",)),
+    "phase.csv": ("fig4_phase.json", ("git_commit",)),
+    "calibration_fit.json": ("calibration.json", ("git_commit",)),
+    "validation_data.json": ("validation.json", ("git_commit",)),
+    "targeting.json": ("targeting.json", ("meta", "git_commit")),
+}
+
+
+@dataclass
+class Section:
+    """One section of the verdict: its heading, the result files it reads and the values it derives."""
+
+    heading: str  # the section's "## " line ("" for the title and preamble)
+    sources: list[str]  # paths relative to the repository root
+    derived: dict[str, dict[str, Any]] = field(default_factory=dict)
+    numbers: list[list[Any]] = field(default_factory=list)  # [formatter, value, text] of every number written, in order
+
+    def put(self, name: str, value: float, rule: str) -> float:
+        """Record a derived value under ``name`` with the rule that made it, and return it for formatting."""
+        if name in self.derived and self.derived[name]["value"] != value:
+            raise ValueError(f"{self.heading!r}: derived value {name!r} recorded twice with different values")
+        self.derived[name] = {"value": value, "rule": rule}
+        return value
+
+    def record(self) -> dict[str, Any]:
+        return {"heading": self.heading, "sources": self.sources, "derived": self.derived, "numbers": self.numbers}
+
+
+def _is_ancestor(old: str, new: str, root: Path) -> bool | None:
+    """Whether commit ``old`` is an ancestor of ``new``; None when git cannot tell (no checkout, unknown commit)."""
+    try:
+        proc = subprocess.run(
+            ["git", "merge-base", "--is-ancestor", old, new], cwd=root, capture_output=True, text=True, timeout=10, check=False
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return {0: True, 1: False}.get(proc.returncode)
+
+
+def _commit(results: Path, name: str) -> str | None:
+    producer, keys = PRODUCER[name]
+    path = results / producer
+    if not path.exists():
+        return None
+    node: Any = json.loads(path.read_text())
+    for k in keys:
+        node = node.get(k) if isinstance(node, Mapping) else None
+    return node if isinstance(node, str) and node != "unknown" else None
+
+
+def model_age(results: Path, root: Path) -> dict[str, str]:
+    """Result file -> ``network`` (made on the model with the network), ``before`` or ``unknown``."""
+    out = {}
+    for name in PRODUCER:
+        commit = _commit(results, name)
+        ok = _is_ancestor(NETWORK_COMMIT, commit, root) if commit else None
+        out[name] = "unknown" if ok is None else "network" if ok else "before"
+    return out
