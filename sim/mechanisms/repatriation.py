@@ -39,26 +39,23 @@ class Repatriation:
     @property
     def queue(self) -> np.ndarray:
         """The rows waiting in detention, longest-waiting first."""
-        rows, entered = self._rows[self._head : self._tail], self._entered[self._head : self._tail]
-        pool = self.ctx.world.workers
-        live = (pool.status[rows] == DETAINED) & (pool.since[rows] == entered)
-        return rows[live]
+        return self._rows[self._head : self._tail][self._live_mask()]
 
     def _join(self, rows: np.ndarray, day: int) -> None:
         """Today's detainees join the back of the queue; a full buffer is compacted to its live entries (or grows)."""
-        need = self._tail + rows.size
-        if need > self._rows.size:
-            live = self.queue
-            size = max(2 * live.size + rows.size, 1024)
-            old_entered = self._entered[self._head : self._tail][self._live_mask()]
+        if self._tail + rows.size > self._rows.size:
+            live = self._live_mask()  # one pass decides which entries survive, rows and days alike
+            kept_rows, kept_days = self._rows[self._head : self._tail][live], self._entered[self._head : self._tail][live]
+            size = max(2 * kept_rows.size + rows.size, 1024)
             self._rows, self._entered = np.zeros(size, np.int64), np.zeros(size, np.int32)
-            self._rows[: live.size], self._entered[: live.size] = live, old_entered
-            self._head, self._tail = 0, live.size
+            self._rows[: kept_rows.size], self._entered[: kept_rows.size] = kept_rows, kept_days
+            self._head, self._tail = 0, kept_rows.size
         self._rows[self._tail : self._tail + rows.size] = rows
         self._entered[self._tail : self._tail + rows.size] = day
         self._tail += rows.size
 
     def _live_mask(self) -> np.ndarray:
+        """Which entries of ``[head, tail)`` are live: the row is still detained since the day it entered."""
         rows, entered = self._rows[self._head : self._tail], self._entered[self._head : self._tail]
         pool = self.ctx.world.workers
         return (pool.status[rows] == DETAINED) & (pool.since[rows] == entered)
