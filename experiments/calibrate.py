@@ -1,13 +1,15 @@
-"""Calibrate the uncertain raid parameters to the July 2025 figures by ABC rejection.
+"""Calibrate the uncertain raid parameters to the July 2025 wave by ABC-SMC (pyabc).
 
-    python experiments/calibrate.py                  # 400 prior draws on the Cambodia world, into results/
-    python experiments/calibrate.py --quick          # 40 draws, small world (a smoke test), into outputs/calibrate-quick/<date_time>/
-    python experiments/calibrate.py --quick --draws 30 --out /tmp/calibration
+    python experiments/calibrate.py                  # 1,000 particles per generation on the Cambodia world, into results/
+    python experiments/calibrate.py --quick          # 30 particles, 2 generations, small world (a smoke test)
+    python experiments/calibrate.py --scheduler tcp://host:8786   # the same study on a Dask cluster
 
 The study (priors, targets, draws, accepted share) is
 ``configs/experiment/calibration.yaml``; the method is
 :mod:`sim.runs.calibration`.  Writes calibration.md,
-calibration_samples.csv, calibration.png and its sidecar calibration.json.
+calibration_posterior.csv, calibration_generations.csv, calibration_fit.json,
+calibration.png and its sidecar calibration.json, and (unless --no-overlay)
+the calibrated overlay configs/posterior/july_2025.yaml.
 Quick output never goes into ``results/`` unless asked for with
 ``--out results --overwrite-results``.
 """
@@ -26,9 +28,10 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true", help="small world, 40 draws (a smoke test)")
-    parser.add_argument("--draws", type=int, default=None, help="prior draws (default: the study's)")
-    parser.add_argument("--accept", type=float, default=None, help="share of draws kept (default: the study's)")
+    parser.add_argument("--quick", action="store_true", help="small world, 30 particles, 2 generations (a smoke test)")
+    parser.add_argument("--particles", type=int, default=None, help="particles per generation (default: the study's)")
+    parser.add_argument("--scheduler", default=None, help="a Dask scheduler address: run the particles on that cluster")
+    parser.add_argument("--no-overlay", action="store_true", help="do not write configs/posterior/<overlay>.yaml")
     parser.add_argument("--seed", type=int, default=None, help="seed of the draws and the runs (default: the study's)")
     parser.add_argument(
         "--out",
@@ -48,7 +51,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     print(f"output: {out}", flush=True)
     study = load_study("calibration", args.quick, [] if args.seed is None else [f"seed={args.seed}"])
-    files = calibrate(study, out, args.jobs, draws=args.draws, accept=args.accept)
+    overlay = not args.no_overlay and not args.quick  # a smoke test never replaces the calibrated world
+    files = calibrate(study, out, args.jobs, particles=args.particles, scheduler=args.scheduler, write_overlay=overlay)
     print((out / "calibration.md").read_text())
     print(f"wrote {', '.join(str(f) for f in files)}")
     return 0

@@ -48,15 +48,22 @@ def test_validation_reports_every_pattern_with_role_and_discrimination(tmp_path,
     )
 
 
-def test_calibration_accepts_the_closest_draws(tmp_path, run_experiment):
-    run_experiment("calibrate.py", "--quick", "--out", str(tmp_path), "--draws", "30")
-    with (tmp_path / "calibration_samples.csv").open() as fh:
+def test_calibration_is_abc_smc_with_a_shrinking_tolerance(tmp_path, run_experiment):
+    run_experiment("calibrate.py", "--quick", "--out", str(tmp_path))
+    data = json.loads((tmp_path / "calibration.json").read_text())
+    assert data["method"] == "ABC-SMC" and data["generations"] == 2 and data["particles"] == 30
+    eps = [g["epsilon"] for g in data["generation_table"]]
+    assert eps[1] < eps[0]  # the quantile schedule tightens
+    with (tmp_path / "calibration_posterior.csv").open() as fh:
         rows = list(csv.DictReader(fh))
-    assert len(rows) == 30
-    accepted = [float(r["distance"]) for r in rows if r["accepted"] == "True"]
-    rejected = [float(r["distance"]) for r in rows if r["accepted"] == "False"]
-    assert len(accepted) == 3 and max(accepted) <= min(rejected)
-    assert "posterior mean" in (tmp_path / "calibration.md").read_text()
+    assert len(rows) == 30 and abs(sum(float(r["weight"]) for r in rows) - 1) < 1e-9
+    for key, p in data["parameters"].items():
+        lo, hi = p["prior"]
+        assert all(lo <= float(r[key]) <= hi for r in rows)
+        assert p["sd_ratio"] == pytest.approx(p["sd"] / ((hi - lo) / 12**0.5))
+        assert p["identified"] == (p["sd_ratio"] < data["identified_below"])
+    assert set(data["posterior_predictive"]["targets"]) == set(data["targets"]) == set(data["defaults_fit"]["targets"])
+    assert data["overlay"] is None  # a quick run never replaces the calibrated world
 
 
 @pytest.mark.slow
