@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import fields, is_dataclass
+from pathlib import Path
 from typing import Any
 
 from omegaconf import DictConfig
@@ -60,6 +61,20 @@ def validate(config: ScamsimConfig) -> None:
     _check_scenario(config)
     check_interventions(config, _known_site, _check_day)
     _check_output(config)
+    _check_uncertainty(config)
+
+
+UNCERTAINTY_KEYS = ("world", "all")
+
+
+def _check_uncertainty(config: ScamsimConfig) -> None:
+    u = config.uncertainty
+    if u.keys not in UNCERTAINTY_KEYS:
+        raise ConfigError("uncertainty.keys", u.keys, f"one of {', '.join(UNCERTAINTY_KEYS)}")
+    if u.draws and not Path(u.draws).is_file():
+        raise ConfigError(
+            "uncertainty.draws", u.draws, "an existing CSV of parameter sets (e.g. results/calibration_posterior.csv)"
+        )
 
 
 OUTPUT_FORMATS = ("csv", "parquet")

@@ -315,6 +315,24 @@ class StudyConf:
 
 
 @dataclass
+class UncertaintyConf:
+    """Parameter uncertainty carried into a study: each replication runs its own posterior draw.
+
+    ``draws`` is a CSV of parameter sets whose columns are config keys (and an
+    optional ``weight``), e.g. the ABC-SMC posterior
+    ``results/calibration_posterior.csv``.  Replication k takes the row drawn
+    by weight from its own stream (``posterior``), so the draw is the same in
+    any process, and a scenario arm and its counterfactual arm share it.
+    ``keys``: ``world`` applies only the keys outside ``scenario.`` (the
+    calibrated world under any scenario); ``all`` also applies the scenario's
+    campaign keys (only for the calibrated wave itself).
+    """
+
+    draws: str = ""
+    keys: str = "world"  # world | all
+
+
+@dataclass
 class OutputConf:
     """How a run writes its tables (``timeseries``, ``events``, ``summary``)."""
 
@@ -347,6 +365,7 @@ class ScamsimConfig:
     replications: Any = 10  # a count >= 1, or "auto": run until `precision` is met
     precision: PrecisionConf = field(default_factory=PrecisionConf)
     design: DesignConf = field(default_factory=DesignConf)
+    uncertainty: UncertaintyConf = field(default_factory=UncertaintyConf)
     intervention_day: int = param(180, "day", 30, 36500, "warm-up long enough for a 30-day baseline")
     horizon_days: int = param(910, "days", 31, 36500)
     figure: bool = True
@@ -387,6 +406,7 @@ __all__ = [
     "StudyConf",
     "SyndicateConf",
     "TargetingConf",
+    "UncertaintyConf",
     "VictimMeasureConf",
     "WorldConf",
 ]

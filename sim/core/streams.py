@@ -33,6 +33,7 @@ STREAM_IDS: dict[str, int] = {
     "orders": 16,
     "handover": 17,
     "targeting": 18,
+    "posterior": 19,  # which posterior draw a replication runs (sim.runs.draws); never read by the model
 }
 
 

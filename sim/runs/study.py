@@ -21,6 +21,7 @@ from sim.analysis.metrics import mean_ci, summarise
 from sim.analysis.results import StudyResult
 from sim.config.schema import ScamsimConfig
 from sim.model import ReplicationResult, run_replication
+from sim.runs.draws import draw_table, replication_config
 from sim.runs.progress import Progress
 
 __all__ = ["StudyResult", "half_width", "run", "runs_counterfactual"]
@@ -43,12 +44,16 @@ class _Runs:
 
     def batch(self, indices: range) -> None:
         for k in indices:
-            result = run_replication(self.config, k, audit=self.audit)
-            cf = run_replication(self.cf_config, k, audit=self.audit) if self.cf_config is not None else None
+            config = replication_config(self.config, k)  # itself unless uncertainty.draws: then replication k's draw
+            cf_config = (
+                None if self.cf_config is None else (self.cf_config if config is self.config else counterfactual_config(config))
+            )
+            result = run_replication(config, k, audit=self.audit)
+            cf = run_replication(cf_config, k, audit=self.audit) if cf_config is not None else None
             self.results.append(result)
             if cf is not None:
                 self.cf.append(cf)
-            self.summaries.append(summarise(result, self.config, cf))
+            self.summaries.append(summarise(result, config, cf))
             self.progress.step()
             if self.config.replications != "auto":
                 self.progress.maybe_line()
@@ -77,6 +82,8 @@ def run(
     line per batch.
     """
     n = config.replications if replications is None else replications
+    if config.uncertainty.draws:
+        draw_table(config.uncertainty.draws)  # a bad draws file is refused before any replication runs
     start = time.perf_counter()
     with_cf = runs_counterfactual(config) if counterfactual is None else counterfactual
     cf_config = counterfactual_config(config) if with_cf else None
