@@ -58,9 +58,9 @@ def test_the_draw_reaches_both_arms_and_changes_the_outcome(draws):
 
 
 def test_bad_draws_are_refused_before_the_run(tmp_path):
-    with pytest.raises(ConfigError, match="uncertainty.draws"):
+    with pytest.raises(ConfigError, match=r"uncertainty\.draws"):
         compose([*BASE, f"uncertainty.draws={tmp_path / 'missing.csv'}"])
-    with pytest.raises(ConfigError, match="uncertainty.keys"):
+    with pytest.raises(ConfigError, match=r"uncertainty\.keys"):
         compose([*BASE, "uncertainty.keys=some"])
     bad = tmp_path / "bad.csv"
     bad.write_text("raids.arrest_prob_present,weight\n0.3,-1\n")
