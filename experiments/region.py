@@ -45,6 +45,7 @@ DEFAULTS = {"labour.supply_scale": 1.0, "victims.pool_scale": 1.0, "operations.p
 def cell(world: str, seed: int, reps: int, supply: float, pool: float, retained: float) -> dict[str, object]:
     over = [
         f"world={world}",
+        "+posterior=july_2025",  # the calibrated raid parameters (experiments/calibrate.py)
         f"seed={seed}",
         "replications=1",
         "figure=false",
