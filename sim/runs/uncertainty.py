@@ -88,7 +88,7 @@ def uncertainty(study: Study, out: Path, jobs: int, root: Path) -> list[Path]:
         for m in metrics:
             a = np.array([s[m] for s in fixed.summaries], float)
             b = np.array([s[m] for s in drawn.summaries], float)
-            entry = {"medians": _stats(a), "draws": _stats(b), **variance_split(a, b)}
+            entry: dict[str, Any] = {"medians": _stats(a), "draws": _stats(b), **variance_split(a, b)}
             table[scen][m] = entry
             rows.append(
                 {
