@@ -9,7 +9,7 @@ verdict is a formatter applied to a value of a file under ``results/``, and
 the test can check it section by section.
 
 :func:`model_age` says which result files were made on the model with the
-explicit protection network (issue 11) and which before it, from the commit
+calibrated world (issue 12) and which before it, from the commit
 their sidecar records.
 """
 
@@ -22,10 +22,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-__all__ = ["NETWORK_COMMIT", "PRODUCER", "Section", "model_age"]
+__all__ = ["CALIBRATED_COMMIT", "PRODUCER", "Section", "model_age"]
 
-#: The commit that added the protection network to the model ("Network (issue 11, part 3)").
-NETWORK_COMMIT = "62423bd"
+#: The commit from which every results study runs the calibrated world (issue 12: /posterior: july_2025).
+CALIBRATED_COMMIT = "dc22ca9"
 #: Result file -> (the file recording the commit that made it, the keys down to that commit).
 PRODUCER: dict[str, tuple[str, tuple[str, ...]]] = {
     "scenarios.csv": ("fig1_revenue_by_scenario.json", ("git_commit",)),
@@ -35,6 +35,7 @@ PRODUCER: dict[str, tuple[str, tuple[str, ...]]] = {
     "calibration_fit.json": ("calibration.json", ("git_commit",)),
     "validation_data.json": ("validation.json", ("git_commit",)),
     "targeting.json": ("targeting.json", ("meta", "git_commit")),
+    "uncertainty.json": ("uncertainty.json", ("git_commit",)),
 }
 
 
@@ -81,10 +82,10 @@ def _commit(results: Path, name: str) -> str | None:
 
 
 def model_age(results: Path, root: Path) -> dict[str, str]:
-    """Result file -> ``network`` (made on the model with the network), ``before`` or ``unknown``."""
+    """Result file -> ``calibrated`` (made on the calibrated world), ``before`` or ``unknown``."""
     out = {}
     for name in PRODUCER:
         commit = _commit(results, name)
-        ok = _is_ancestor(NETWORK_COMMIT, commit, root) if commit else None
-        out[name] = "unknown" if ok is None else "network" if ok else "before"
+        ok = _is_ancestor(CALIBRATED_COMMIT, commit, root) if commit else None
+        out[name] = "unknown" if ok is None else "calibrated" if ok else "before"
     return out

@@ -270,7 +270,7 @@ def calibrate(
         "identified_below": float(spec["identified_below"]),
         "not_identified": unidentified,
         "strongest_posterior_correlations": [{"a": a, "b": b, "r": r} for _abs, a, b, r in pairs[:5]],
-        "posterior_predictive": {"draws": n_check, "first_replication": CHECK_OFFSET, "targets": ppc},
+        "posterior_predictive": {"draws": n_check, "first_replication": CHECK_OFFSET, "middle": 0.9, "targets": ppc},
         "defaults_fit": {
             "replications": int(spec["fit_replications"]),
             "first_replication": CHECK_OFFSET,
