@@ -32,6 +32,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--particles", type=int, default=None, help="particles per generation (default: the study's)")
     parser.add_argument("--scheduler", default=None, help="a Dask scheduler address: run the particles on that cluster")
     parser.add_argument("--no-overlay", action="store_true", help="do not write configs/posterior/<overlay>.yaml")
+    parser.add_argument(
+        "--analyse-only", action="store_true", help="analyse the ABC-SMC history in <out>/calibration.db without sampling"
+    )
     parser.add_argument("--seed", type=int, default=None, help="seed of the draws and the runs (default: the study's)")
     parser.add_argument(
         "--out",
@@ -52,7 +55,15 @@ def main(argv: list[str] | None = None) -> int:
     print(f"output: {out}", flush=True)
     study = load_study("calibration", args.quick, [] if args.seed is None else [f"seed={args.seed}"])
     overlay = not args.no_overlay and not args.quick  # a smoke test never replaces the calibrated world
-    files = calibrate(study, out, args.jobs, particles=args.particles, scheduler=args.scheduler, write_overlay=overlay)
+    files = calibrate(
+        study,
+        out,
+        args.jobs,
+        particles=args.particles,
+        scheduler=args.scheduler,
+        write_overlay=overlay,
+        analyse_only=args.analyse_only,
+    )
     print((out / "calibration.md").read_text())
     print(f"wrote {', '.join(str(f) for f in files)}")
     return 0

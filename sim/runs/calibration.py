@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import json
 import math
-import time
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -143,9 +142,19 @@ def _overlay(path: Path, name: str, medians: Mapping[str, float], record: Mappin
 
 
 def calibrate(
-    study: Study, out: Path, jobs: int, particles: int | None = None, scheduler: str | None = None, write_overlay: bool = True
+    study: Study,
+    out: Path,
+    jobs: int,
+    particles: int | None = None,
+    scheduler: str | None = None,
+    write_overlay: bool = True,
+    analyse_only: bool = False,
 ) -> list[Path]:
-    """Run the ABC-SMC study and write its files into ``out``; ``particles`` overrides the spec's."""
+    """Run the ABC-SMC study and write its files into ``out``; ``particles`` overrides the spec's.
+
+    ``analyse_only``: do not sample; analyse the history already in ``out/calibration.db`` (its last complete
+    generation), e.g. after a run was stopped by hand between generations.
+    """
     import pyabc
 
     spec = study.spec
@@ -164,8 +173,6 @@ def calibrate(
     )
     out.mkdir(parents=True, exist_ok=True)
     db = out / "calibration.db"
-    if db.exists():
-        db.unlink()  # a new study: pyabc would append a second run to the same history
     np.random.seed(int(cfg.seed) % 2**32)  # pyabc proposes from numpy's global generator; the model's streams are its own
     abc = pyabc.ABCSMC(
         model,
@@ -175,16 +182,22 @@ def calibrate(
         eps=pyabc.QuantileEpsilon(initial_epsilon=float(spec["initial_epsilon"]), alpha=float(spec["alpha"])),
         sampler=_sampler(jobs, scheduler),
     )
-    abc.new(f"sqlite:///{db}", observed)
-    start = time.perf_counter()
-    history = abc.run(
-        minimum_epsilon=float(spec["minimum_epsilon"]),
-        max_nr_populations=int(spec["generations"]),
-        max_total_nr_simulations=int(spec["max_simulations"]),
-    )
-    wall = time.perf_counter() - start
+    if analyse_only:
+        if not db.exists():
+            raise FileNotFoundError(f"{db}: no ABC-SMC history to analyse (run without --analyse-only first)")
+        history = pyabc.History(f"sqlite:///{db}")
+    else:
+        if db.exists():
+            db.unlink()  # a new study: pyabc would append a second run to the same history
+        abc.new(f"sqlite:///{db}", observed)
+        history = abc.run(
+            minimum_epsilon=float(spec["minimum_epsilon"]),
+            max_nr_populations=int(spec["generations"]),
+            max_total_nr_simulations=int(spec["max_simulations"]),
+        )
     pops = history.get_all_populations()
     pops = pops[pops["t"] >= 0]
+    wall = float(pops["wall_time"].sum())  # pyabc's own timing of each generation
     generations = [
         {"t": int(r.t), "epsilon": float(r.epsilon), "simulations": int(r.samples), "acceptance": n_particles / float(r.samples)}
         for r in pops.itertuples()
@@ -228,6 +241,11 @@ def calibrate(
     ppc = {n: _interval(np.array([s[n] for s in predictive], float), t) for n, t in tg.items()}
     fit_defaults = {n: _interval(np.array([s[n] for s in at_defaults], float), t) for n, t in tg.items()}
     record = {"method": "ABC-SMC", "generations": len(generations), "particles": n_particles}
+    stopped = (
+        analyse_only
+        and len(generations) < int(spec["generations"])
+        and generations[-1]["epsilon"] > float(spec["minimum_epsilon"])
+    )
     medians = {k: float(post[k]["median"]) for k in keys}
     files: list[Path] = [posterior_csv, gen_csv]
     if write_overlay:
@@ -263,6 +281,7 @@ def calibrate(
             for n, t in tg.items()
         },
         "generation_table": generations,
+        "stopped_by_hand": bool(stopped),
         "simulations": int(sum(g["simulations"] for g in generations)),
         "wall_seconds": wall,
         "seconds_per_simulation_core": wall * max(jobs, 1) / max(1, sum(g["simulations"] for g in generations)),
@@ -315,6 +334,16 @@ def _markdown(out: Path, study: Study, s: Mapping[str, Any], keys: list[str]) ->
         f"- Tolerance: {tol['schedule']}; first generation {tol['initial_epsilon']:g}; stop at {tol['minimum_epsilon']:g}, "
         f"after {tol['max_generations']} generations or {tol['max_simulations']} simulations.",
         f"- Noise model: {s['noise_model']}.",
+        "",
+        *(
+            [
+                f"- **Stopped by hand after generation {s['generations'] - 1}** (the compute budget of this session), before "
+                f"the stated stop ({tol['max_generations']} generations or tolerance {tol['minimum_epsilon']:g}); the "
+                "posterior is that generation's, analysed with `--analyse-only`.",
+            ]
+            if s["stopped_by_hand"]
+            else []
+        ),
         "",
         "| generation | tolerance | simulations | acceptance |",
         "|---|---|---|---|",
