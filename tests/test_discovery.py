@@ -98,6 +98,14 @@ def test_prim_makes_up_no_box_when_nothing_or_everything_meets():
     assert every["boxes"] == [] and every["cases"] == len(x)
 
 
+def test_prim_reports_no_box_on_noise():
+    x, _ = _planted()
+    noise = np.random.default_rng(5).random(len(x)) < 0.5  # no input carries any signal
+    res = find_boxes(x, noise)
+    assert res["boxes"] == [] and res["cases"] == int(noise.sum())
+    assert "no significant box" in res["stopped"] or "no further box" in res["stopped"]
+
+
 def test_the_reported_box_is_the_densest_that_covers_enough():
     traj = pd.DataFrame(
         {

@@ -8,8 +8,10 @@ still covers at least ``coverage_min`` of the cases not yet in a box (ties:
 fewer restricted dimensions, then more mass).  The densest box overfits, so
 its restrictions that are not significant, quasi-p above ``qp_max`` (the
 one-sided binomial test of Bryant and Lempert 2010), are then dropped one at
-a time, least significant first (:func:`prune`).  Boxes are peeled one after
-another on the points left outside the earlier ones, at most ``max_boxes``.
+a time, least significant first (:func:`prune`); a box left with no
+restriction is the whole space, not a finding, and ends the search.  Boxes
+are peeled one after another on the points left outside the earlier ones,
+at most ``max_boxes``.
 When no point, or every point, meets the threshold there is nothing to
 separate, and no box is made up.
 """
@@ -151,6 +153,14 @@ def find_boxes(
             break
         j, dropped = prune(box, i, qp_max)
         row = box.peeling_trajectory.iloc[j]
+        if int(row["res_dim"]) == 0:  # every restriction was noise: the "box" is the whole space, not a finding
+            densest = traj.iloc[i]
+            result["stopped"] = (
+                f"the densest qualifying box (coverage {densest['coverage']:.2f}, density {densest['density']:.2f}, "
+                f"{int(densest['res_dim'])} restricted dims: {', '.join(dropped)}) has no restriction with "
+                f"quasi-p <= {qp_max:g}: no significant box"
+            )
+            break
         result["boxes"].append(
             {
                 "box": len(result["boxes"]) + 1,
