@@ -111,8 +111,7 @@ def _design_lines(summary: dict[str, Any], study: Study, vars_: list[Variable]) 
         f"Latin hypercube of {summary['points']} points over {len(params)} uncertain parameters and {len(levers)} "
         f"policy levers (scenario `{cfg.scenario.name}`, world={cfg.world.name}, seed {cfg.seed}, each point its own "
         f"seed), {cfg.replications} replication(s) per point, each paired with its no-intervention arm; horizon "
-        f"{cfg.horizon_days} days (intervention on day {cfg.intervention_day}). Run as a Hydra sweep "
-        f"(launcher {summary['launcher']}, {summary['jobs']} jobs).",
+        f"{cfg.horizon_days} days (intervention on day {cfg.intervention_day}). Run as a Hydra sweep ({_how(summary)}).",
         "",
         "| variable | config keys | sampled | off |",
         "|---|---|---|---|",
@@ -153,6 +152,10 @@ def _box_lines(summary: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _how(summary: dict[str, Any]) -> str:
+    return f"{summary['jobs']} parallel jobs" if summary["launcher"] == "joblib" else f"launcher {summary['launcher']}"
+
+
 def markdown(summary: dict[str, Any], study: Study, vars_: list[Variable], path: Path) -> Path:
     q = summary["outcome_quantiles"]
     meet, valid = summary["meet"], summary["valid_points"]
@@ -191,7 +194,7 @@ def markdown(summary: dict[str, Any], study: Study, vars_: list[Variable], path:
         "## Cost",
         "",
         f"{summary['rows_run']} of {summary['points']} points run in this invocation in {summary['wall_seconds']:.0f} s "
-        + (f"({per_point:.1f} s per point with {summary['jobs']} jobs); " if per_point is not None else "(all resumed); ")
+        + (f"({per_point:.1f} s per point, {_how(summary)}); " if per_point is not None else "(all resumed); ")
         + f"a job's own run time (both arms, all replications) averages {summary['job_seconds_mean']:.1f} s.",
         "",
         "![discovery](discovery.png)",
