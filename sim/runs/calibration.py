@@ -47,6 +47,12 @@ CHECK_OFFSET = 1_000_000
 __all__ = ["SCRIPT", "calibrate", "weighted_quantile", "weighted_sd"]
 
 
+def _ess(w: np.ndarray) -> float:
+    """Effective sample size of importance weights (Kish): how many equally weighted particles they are worth."""
+    w = w / w.sum()
+    return float(1.0 / np.sum(w**2))
+
+
 def weighted_sd(x: np.ndarray, w: np.ndarray) -> float:
     m = float(np.sum(w * x) / np.sum(w))
     return math.sqrt(float(np.sum(w * (x - m) ** 2) / np.sum(w)))
@@ -199,7 +205,13 @@ def calibrate(
     pops = pops[pops["t"] >= 0]
     wall = float(pops["wall_time"].sum())  # pyabc's own timing of each generation
     generations = [
-        {"t": int(r.t), "epsilon": float(r.epsilon), "simulations": int(r.samples), "acceptance": n_particles / float(r.samples)}
+        {
+            "t": int(r.t),
+            "epsilon": float(r.epsilon),
+            "simulations": int(r.samples),
+            "acceptance": n_particles / float(r.samples),
+            "ess": _ess(np.asarray(history.get_distribution(m=0, t=int(r.t))[1], float)),
+        }
         for r in pops.itertuples()
     ]
     frame, w = history.get_distribution(m=0, t=history.max_t)
@@ -345,10 +357,21 @@ def _markdown(out: Path, study: Study, s: Mapping[str, Any], keys: list[str]) ->
             else []
         ),
         "",
-        "| generation | tolerance | simulations | acceptance |",
-        "|---|---|---|---|",
+        "| generation | tolerance | simulations | acceptance | effective sample size |",
+        "|---|---|---|---|---|",
     ]
-    lines += [f"| {g['t']} | {g['epsilon']:.3g} | {g['simulations']} | {g['acceptance']:.2f} |" for g in s["generation_table"]]
+    lines += [
+        f"| {g['t']} | {g['epsilon']:.3g} | {g['simulations']} | {g['acceptance']:.2f} | {g['ess']:.0f} |"
+        for g in s["generation_table"]
+    ]
+    last = s["generation_table"][-1]
+    if last["ess"] < 0.2 * s["particles"]:
+        lines += [
+            "",
+            f"The last generation's {s['particles']} particles are worth {last['ess']:.0f} equally weighted ones (Kish effective "
+            "sample size): a few particles carry most of the weight, so the posterior summaries below are noisier than the "
+            "particle count suggests.",
+        ]
     lines += [
         "",
         "## Posterior (last generation, weighted)",
