@@ -34,6 +34,7 @@ from verdict_sections import (
     Constants,
     changed_section,
     claim_section,
+    discovery_section,
     fit_section,
     headline,
     limits_section,
@@ -75,6 +76,7 @@ def render(res: Path) -> tuple[str, dict[str, Any]]:
             "validation_data.json",
             "targeting.json",
             "uncertainty.json",
+            "discovery.json",
             "fig1_revenue_by_scenario.json",
         )
     }
@@ -104,6 +106,7 @@ def render(res: Path) -> tuple[str, dict[str, Any]]:
     )
     s7 = section("## 7. Targeting the network: which removals hurt it, and does adaptation undo them?", "targeting.json")
     s8 = section("## 8. Seed noise and parameter uncertainty", "uncertainty.json")
+    s10 = section("## 10. Where the claim breaks: scenario discovery", "discovery.json")
     limits = section("## What this verdict cannot yet say", "calibration.json")
 
     def preamble() -> list[str]:
@@ -130,6 +133,7 @@ def render(res: Path) -> tuple[str, dict[str, Any]]:
         (s6, lambda: fit_section(json.loads(paths["calibration_fit.json"].read_text()), calibration, validation, k)),
         (s7, lambda: targeting_section(json.loads(paths["targeting.json"].read_text()), s7, k)),
         (s8, lambda: uncertainty_section(json.loads(paths["uncertainty.json"].read_text()), s8, k)),
+        (s10, lambda: discovery_section(json.loads(paths["discovery.json"].read_text()), s10, k)),
         (limits, lambda: limits_section(calibration, model_age(res, ROOT))),
     ]
     parts = []

@@ -28,6 +28,7 @@ FEEDS = {
     "phase.csv": "section 5",
     "calibration_fit.json": "the calibration fit of section 6",
     "uncertainty.json": "section 8",
+    "discovery.json": "section 10",
     "validation_data.json": "the validation of section 6",
     "targeting.json": "section 7",
 }
@@ -511,3 +512,58 @@ def uncertainty_section(unc: dict, sec: Section, k: Constants) -> list[str]:
         "",
     ]
     return out
+
+
+def _limit(r: dict) -> str:
+    if r["kind"] == "set":
+        return f"`{r['name']}` in {{{', '.join(verbatim(str(v)) for v in r['values'])}}}"
+    return f"`{r['name']}` {fmt(r['lower'])}-{fmt(r['upper'])} (of {fmt(r['min'])}-{fmt(r['max'])})"
+
+
+def discovery_section(disc: dict, sec: Section, k: Constants) -> list[str]:
+    """PRIM boxes where the network is at least 20% below its counterfactual a year later (scenario discovery)."""
+    study = disc["study"]
+    out = [
+        "## 10. Where the claim breaks: scenario discovery",
+        "",
+        f"From `discovery.json` ([discovery.md](discovery.md), `python experiments/discover.py`): a Latin hypercube of "
+        f"{whole(disc['points'])} points over the uncertain parameters and the policy levers, each point with its own seed, "
+        f"{whole(study['replications'])} replications and their paired no-intervention arms on the calibrated "
+        f"{verbatim(study['world'])} world. A point *breaks the claim* when its `{verbatim(disc['outcome'])}` is at most "
+        f"{g(disc['threshold'])} (the network at least {pct(1 - disc['threshold'])} below its counterfactual a year later): "
+        f"{whole(disc['meet'])} of {whole(disc['valid_points'])} points do.",
+        "",
+    ]
+    sec.put("break_share_complement", 1 - disc["threshold"], "1 - threshold")
+    if disc["boxes"]:
+        out += ["| box | coverage | density | mass | restricted dimensions |", "|---|---|---|---|---|"]
+        for b in disc["boxes"]:
+            out.append(
+                f"| {whole(b['box'])} | {f2(b['coverage'])} | {f2(b['density'])} | {f2(b['mass'])} | "
+                + "; ".join(_limit(r) for r in b["restricted"])
+                + " |"
+            )
+        out += [
+            "",
+            "*Coverage*: the share of all claim-breaking points inside the box; *density*: the share of the box's points "
+            "that break the claim; *mass*: the share of all points in the box. Restrictions whose quasi-p value is above "
+            f"{g(disc['prim_settings']['qp_max'])} are dropped.",
+        ]
+    else:
+        out += [f"PRIM found no box with a significant restriction: {verbatim(disc['stopped'])}."]
+    out += [
+        "",
+        "Each lever on against off (all points):",
+        "",
+        "| lever | off: share breaking | on: share breaking |",
+        "|---|---|---|",
+    ]
+    shares = {(r["lever"], r["state"]): r for r in disc["lever_shares"] if r["where"] == "all points"}
+    for lever in dict.fromkeys(name for name, _state in shares):
+        off, on = shares.get((lever, "off")), shares.get((lever, "on"))
+        if off and on:
+            out.append(
+                f"| `{lever}` | {f2(off['share'])} ({whole(off['meet'])} of {whole(off['points'])}) | "
+                f"{f2(on['share'])} ({whole(on['meet'])} of {whole(on['points'])}) |"
+            )
+    return [*out, ""]

@@ -36,6 +36,7 @@ PRODUCER: dict[str, tuple[str, tuple[str, ...]]] = {
     "validation_data.json": ("validation.json", ("git_commit",)),
     "targeting.json": ("targeting.json", ("meta", "git_commit")),
     "uncertainty.json": ("uncertainty.json", ("git_commit",)),
+    "discovery.json": ("discovery.json", ("git_commit",)),
 }
 
 
