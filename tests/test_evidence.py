@@ -1,4 +1,4 @@
-"""The evidence pipeline runs end to end: validation with knockouts, ABC calibration, Sobol analysis.
+"""The evidence pipeline runs end to end: validation with knockouts, ABC calibration (Sobol: tests/test_sensitivity.py).
 
 Quick modes on the small world; the committed results/ come from the full
 runs.  The small world is not calibrated to the July 2025 counts, so these
@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import csv
 import json
-
-import pytest
 
 from sim.analysis.patterns import PATTERNS
 
@@ -57,13 +55,3 @@ def test_calibration_accepts_the_closest_draws(tmp_path, run_experiment):
     rejected = [float(r["distance"]) for r in rows if r["accepted"] == "False"]
     assert len(accepted) == 3 and max(accepted) <= min(rejected)
     assert "posterior mean" in (tmp_path / "calibration.md").read_text()
-
-
-@pytest.mark.slow
-def test_sensitivity_quick(tmp_path, run_experiment):
-    pytest.importorskip("SALib")
-    run_experiment("sensitivity.py", "--quick", "--out", str(tmp_path))
-    with (tmp_path / "sensitivity.csv").open() as fh:
-        rows = list(csv.DictReader(fh))
-    assert {r["output"] for r in rows} == {"recovery_days", "final_frac", "revenue_lost_days"}
-    assert len(rows) == 3 * 8

@@ -179,7 +179,7 @@ def write_report(
         "",
         "## Seeding",
         "",
-        f"The seed is an input of the design: {seed.describe()}. {seeding['distinct_seeds']} distinct seeds over "
+        f"Seed as a factor: {seed.describe()}. {seeding['distinct_seeds']} distinct seeds over "
         f"{len(seeds)} rows (a base sample's A row and its A_B rows share a seed, except the A_B row of the seed itself). "
         "The seed's total index S_T(seed) is the share of each output's variance that is seed noise, interactions with the "
         "parameters included:",
@@ -237,7 +237,8 @@ def write_report(
         "",
     ]
     lines += [
-        f"- {name} ({m['cores']} cores, {m['launcher']}): {_fmt(m['wall_hours'], '.1f')} h"
+        f"- {name} ({m['cores']} cores, {m['launcher']}): {_fmt(m['wall_hours'], '.2f')} h "
+        f"({_fmt(None if m['wall_hours'] is None else m['wall_hours'] * 60, '.0f')} min)"
         for name, m in compute["machines"].items()
     ]
     md = atomic_write(out / "sensitivity.md", "\n".join(lines) + "\n")
