@@ -88,6 +88,9 @@ def main(argv: list[str] | None = None) -> int:
     except SweepMismatchError as err:
         print(f"sensitivity: {err}", file=sys.stderr)
         return 2
+    except RuntimeError as err:  # a job failed: the done rows stay, a rerun into the same sweep runs the rest
+        print(f"sensitivity: {' '.join(str(err).split())[:2000]}; rerun with --sweep-dir {sweep_dir} to resume", file=sys.stderr)
+        return 1
     print((out / "sensitivity.md").read_text())
     print(f"sweep: {info['rows']} rows, {info['ran']} run now, {info['skipped']} already done ({sweep_dir})")
     print(f"wrote {', '.join(str(f) for f in info['files'])}")

@@ -17,7 +17,8 @@ import os
 import numpy as np
 import pytest
 
-from sim.runs.sensitivity import done_rows, outputs_by_row, row_selection
+from sim.runs.experiment import load_study
+from sim.runs.sensitivity import SweepMismatchError, done_rows, outputs_by_row, prepare, row_selection
 from sim.runs.sobol_checks import analyse, bootstrap_ranking, max_total_check, prefix_check
 from sim.runs.sobol_design import SeedFactor, make_design, problem
 
@@ -165,3 +166,13 @@ def test_quick_run_writes_the_study_json_and_resumes_only_missing_rows(tmp_path,
 
     other = run_experiment("sensitivity.py", *args, "--n", "4", expect=2)  # another design into the same sweep
     assert "another design or config" in other.stderr
+
+
+def test_a_sweep_folder_that_did_not_record_its_design_is_not_resumed(tmp_path):
+    overrides = [a for a in SMALL_DESIGN[1:] if a != "--set"]
+    study = load_study("sensitivity", True, overrides)
+    (tmp_path / "0").mkdir()  # a job of some earlier sweep: its results must not count as this design's row 0
+    with pytest.raises(SweepMismatchError, match=r"no sweep\.json"):
+        prepare(study, tmp_path)
+    design, csv_path = prepare(study, tmp_path / "fresh")
+    assert len(design.rows) == 10 and csv_path.is_file() and (tmp_path / "fresh" / "sweep.json").is_file()

@@ -87,6 +87,10 @@ def prepare(study: Study, sweep_dir: Path) -> tuple[SobolDesign, Path]:
                 f"{sweep_dir} holds a sweep of another design or config ({record}); use a new --sweep-dir "
                 "(or remove that one) to run this study"
             )
+    elif any(p.name.isdigit() for p in sweep_dir.iterdir()):
+        raise SweepMismatchError(
+            f"{sweep_dir} holds jobs of a sweep that did not record its design (no sweep.json); use a new --sweep-dir"
+        )
     else:
         write_json(record, key)
     return design, design.write(sweep_dir / "design.csv")
