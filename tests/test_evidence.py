@@ -1,4 +1,4 @@
-"""The evidence pipeline runs end to end: validation with knockouts, ABC calibration (Sobol: tests/test_sensitivity.py).
+"""The evidence pipeline runs end to end: validation with knockouts, ABC calibration, Sobol analysis.
 
 Quick modes on the small world; the committed results/ come from the full
 runs.  The small world is not calibrated to the July 2025 counts, so these
@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import csv
 import json
+
+import pytest
 
 from sim.analysis.patterns import PATTERNS
 
@@ -55,3 +57,18 @@ def test_calibration_accepts_the_closest_draws(tmp_path, run_experiment):
     rejected = [float(r["distance"]) for r in rows if r["accepted"] == "False"]
     assert len(accepted) == 3 and max(accepted) <= min(rejected)
     assert "posterior mean" in (tmp_path / "calibration.md").read_text()
+
+
+@pytest.mark.slow
+def test_sensitivity_quick(tmp_path, run_experiment):
+    """The default quick run: every parameter of the study and the seed get indices (tests/test_sensitivity.py has the rest)."""
+    pytest.importorskip("SALib")
+    run_experiment("sensitivity.py", "--quick", "--out", str(tmp_path))
+    with (tmp_path / "sensitivity.csv").open() as fh:
+        rows = list(csv.DictReader(fh))
+    assert {r["output"] for r in rows} == {"final_frac_cf", "recovery_days_cf", "displacement_ratio"}
+    inputs = {r["input"] for r in rows}
+    assert len(inputs) == 15 and "seed" in inputs and "bosses.successor_prob" in inputs
+    assert len(rows) == 3 * 15
+    data = json.loads((tmp_path / "sensitivity.json").read_text())
+    assert data["points"] == 2 * 17 and data["seeding"]["distinct_seeds"] == 4
