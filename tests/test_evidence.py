@@ -68,9 +68,14 @@ def test_calibration_is_abc_smc_with_a_shrinking_tolerance(tmp_path, run_experim
 
 @pytest.mark.slow
 def test_sensitivity_quick(tmp_path, run_experiment):
+    """The default quick run: every parameter of the study and the seed get indices (tests/test_sensitivity.py has the rest)."""
     pytest.importorskip("SALib")
     run_experiment("sensitivity.py", "--quick", "--out", str(tmp_path))
     with (tmp_path / "sensitivity.csv").open() as fh:
         rows = list(csv.DictReader(fh))
-    assert {r["output"] for r in rows} == {"recovery_days", "final_frac", "revenue_lost_days"}
-    assert len(rows) == 3 * 8
+    assert {r["output"] for r in rows} == {"final_frac_cf", "recovery_days_cf", "displacement_ratio"}
+    inputs = {r["input"] for r in rows}
+    assert len(inputs) == 15 and "seed" in inputs and "bosses.successor_prob" in inputs
+    assert len(rows) == 3 * 15
+    data = json.loads((tmp_path / "sensitivity.json").read_text())
+    assert data["points"] == 2 * 17 and data["seeding"]["distinct_seeds"] == 4
