@@ -294,7 +294,21 @@ def evidence_block(cal: dict, val: dict, unc: dict, sens: dict | None, disc: dic
 
 
 def sens_line(sens: dict) -> str:
-    return ""
+    """The Sobol line: the largest total index of each output, the seed's share, and the ranking's stability."""
+    seed_in = sens["seeding"]["input"]
+    parts = []
+    for name, idx in sens["indices"].items():
+        st, top = max((v["ST"], p) for p, v in idx.items() if p != seed_in)
+        boot = sens["convergence"][name]["bootstrap"]
+        seed = sens["seeding"]["S_T_seed"][name]["ST"]
+        parts.append(
+            f"`{name}`: `{top.rsplit('.', 1)[-1]}` (S_T {st:.2f}; seed {seed:.2f}; ranking Spearman {boot['spearman_median']:.2f})"
+        )
+    return (
+        f"- **Sensitivity** ([`results/sensitivity.md`](results/sensitivity.md), `python experiments/sensitivity.py`): Sobol "
+        f"with N = {sens['N']} ({sens['points']:,} rows, each its own seed) on the calibrated {sens['world']} world; the "
+        "largest total index per output: " + "; ".join(parts) + "."
+    )
 
 
 def _replace(text: str, start: str, end: str, new: str) -> str:
@@ -319,7 +333,10 @@ def main() -> None:
     targeting = json.loads((res / "targeting.json").read_text())
     episodes = json.loads((res / "episodes.json").read_text())
     text = _replace(text, NETWORK_START, NETWORK_END, network_block(targeting, episodes))
-    opt = {n: json.loads((res / f"{n}.json").read_text()) if (res / f"{n}.json").exists() else None for n in ("sensitivity", "discovery")}
+    opt = {
+        n: json.loads((res / f"{n}.json").read_text()) if (res / f"{n}.json").exists() else None
+        for n in ("sensitivity", "discovery")
+    }
     text = _replace(
         text,
         EVIDENCE_START,

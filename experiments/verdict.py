@@ -42,6 +42,7 @@ from verdict_sections import (
     read_csv,
     region_section,
     scenario_section,
+    sensitivity_section,
     targeting_section,
     uncertainty_section,
 )
@@ -77,6 +78,7 @@ def render(res: Path) -> tuple[str, dict[str, Any]]:
             "targeting.json",
             "uncertainty.json",
             "discovery.json",
+            "sensitivity.json",
             "fig1_revenue_by_scenario.json",
         )
     }
@@ -86,6 +88,7 @@ def render(res: Path) -> tuple[str, dict[str, Any]]:
     calibration = json.loads(paths["calibration.json"].read_text())
     study = json.loads(paths["fig1_revenue_by_scenario.json"].read_text())["study"]
     validation = json.loads(paths["validation_data.json"].read_text())
+    sens = json.loads(paths["sensitivity.json"].read_text())  # a study made before issue 12 has no "N": section 9 waits for it
     k = Constants()
 
     def section(heading: str, *names: str) -> Section:
@@ -106,6 +109,7 @@ def render(res: Path) -> tuple[str, dict[str, Any]]:
     )
     s7 = section("## 7. Targeting the network: which removals hurt it, and does adaptation undo them?", "targeting.json")
     s8 = section("## 8. Seed noise and parameter uncertainty", "uncertainty.json")
+    s9 = section("## 9. What the answer is most sensitive to (Sobol)", "sensitivity.json")
     s10 = section("## 10. Where the claim breaks: scenario discovery", "discovery.json")
     limits = section("## What this verdict cannot yet say", "calibration.json")
 
@@ -133,6 +137,7 @@ def render(res: Path) -> tuple[str, dict[str, Any]]:
         (s6, lambda: fit_section(json.loads(paths["calibration_fit.json"].read_text()), calibration, validation, k)),
         (s7, lambda: targeting_section(json.loads(paths["targeting.json"].read_text()), s7, k)),
         (s8, lambda: uncertainty_section(json.loads(paths["uncertainty.json"].read_text()), s8, k)),
+        *([(s9, lambda: sensitivity_section(sens, s9, k))] if "N" in sens else []),
         (s10, lambda: discovery_section(json.loads(paths["discovery.json"].read_text()), s10, k)),
         (limits, lambda: limits_section(calibration, model_age(res, ROOT))),
     ]

@@ -29,6 +29,7 @@ FEEDS = {
     "calibration_fit.json": "the calibration fit of section 6",
     "uncertainty.json": "section 8",
     "discovery.json": "section 10",
+    "sensitivity.json": "section 9",
     "validation_data.json": "the validation of section 6",
     "targeting.json": "section 7",
 }
@@ -567,3 +568,37 @@ def discovery_section(disc: dict, sec: Section, k: Constants) -> list[str]:
                 f"{f2(on['share'])} ({whole(on['meet'])} of {whole(on['points'])}) |"
             )
     return [*out, ""]
+
+
+def sensitivity_section(sens: dict, sec: Section, k: Constants) -> list[str]:
+    """Sobol total indices on the calibrated world, the seed's share, and whether the ranking is stable."""
+    conv, check, seeding = sens["convergence"], sens["max_total_index_check"], sens["seeding"]
+    out = [
+        "## 9. What the answer is most sensitive to (Sobol)",
+        "",
+        f"From `sensitivity.json` ([sensitivity.md](sensitivity.md), `python experiments/sensitivity.py`): Saltelli design "
+        f"with N = {whole(sens['N'])} base samples ({whole(sens['points'])} rows) on the calibrated "
+        f"{verbatim(sens['world'])} world, run as a Hydra sweep; the seed is an input of the design (each row its own "
+        "seed), so its total index is the share of each output's variance that is seed noise.",
+        "",
+        "| output | three largest total indices S_T [conf] | seed S_T | bootstrap: Spearman of rankings (median, lowest "
+        f"{pct(sec.put('tail', 0.05, 'the bootstrap quantile sensitivity.json reports'))}) | same top three |",
+        "|---|---|---|---|---|",
+    ]
+    for name, idx in sens["indices"].items():
+        top = sorted(((v["ST"], p) for p, v in idx.items() if p != seeding["input"]), reverse=True)[:3]
+        seed = seeding["S_T_seed"][name]
+        boot = conv[name]["bootstrap"]
+        out.append(
+            f"| {name} | "
+            + "; ".join(f"`{p}` {f2(idx[p]['ST'])} [{f2(idx[p]['ST_conf'])}]" for _v, p in top)
+            + f" | {f2(seed['ST'])} | {f2(boot['spearman_median'])}, {f2(boot['spearman_q05'])} | {pct(boot['top3_same_share'])} |"
+        )
+    out += [
+        "",
+        f"No total index above {g(k.parity)} plus its confidence half-width: "
+        + ("**holds** for every output" if check["all_ok"] else "**fails**")
+        + f" (largest S_T {f2(check['max_ST'])}).",
+        "",
+    ]
+    return out

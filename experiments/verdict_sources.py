@@ -37,6 +37,7 @@ PRODUCER: dict[str, tuple[str, tuple[str, ...]]] = {
     "targeting.json": ("targeting.json", ("meta", "git_commit")),
     "uncertainty.json": ("uncertainty.json", ("git_commit",)),
     "discovery.json": ("discovery.json", ("git_commit",)),
+    "sensitivity.json": ("sensitivity.json", ("git_commit",)),
 }
 
 
