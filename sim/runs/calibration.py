@@ -64,6 +64,58 @@ def weighted_quantile(x: np.ndarray, w: np.ndarray, q: float) -> float:
     return float(x[order][np.searchsorted(cw, q)])
 
 
+def _why(
+    generations: list[dict[str, Any]],
+    ppc: Mapping[str, Mapping[str, float]],
+    post: Mapping[str, Mapping[str, Any]],
+    pairs: list[tuple[float, str, str, float]],
+    keys: list[str],
+    tg: Mapping[str, Target],
+) -> list[str]:
+    """Reasons, read off the run, why parameters stay unidentified: the tolerance reached, the missed targets, the ridges."""
+    last, first = generations[-1]["epsilon"], generations[0]["epsilon"]
+    missed = [n for n, p in ppc.items() if p["share_in_range"] < 0.5]
+    out = [
+        f"The tolerance fell from {first:.3g} to {last:.3g} half-widths (root mean square) and no further: "
+        + (
+            "the posterior still admits particles at least a range's half-width off on average, so the ABC kernel, not "
+            "the data, sets much of the posterior's width."
+            if last > 1
+            else "every accepted particle fits the targets within their ranges on average."
+        ),
+    ]
+    if missed:
+        out.append(
+            "The posterior predictive misses "
+            + ", ".join(f"`{n}` (in range {ppc[n]['share_in_range']:.0%})" for n in missed)
+            + ": the targets pull against each other in this model"
+            + (
+                f" (e.g. about {tg['raids_july_2025'].centre:g} raids in a month but only "
+                f"{tg['locations_first_three_weeks'].centre:g} distinct locations struck in three weeks, where random "
+                "targeting strikes a new compound with almost every raid)"
+                if {"raids_july_2025", "locations_first_three_weeks"} <= set(tg)
+                else ""
+            )
+            + ", so no parameter set fits all of them and the fit spreads along the compromise."
+        )
+    if pairs:
+        _abs, a, b, r = pairs[0]
+        out.append(
+            f"The targets are aggregate counts that depend on products of parameters (warned share x evacuated share x "
+            f"arrest probability x capacity for arrests): the strongest posterior trade-off is `{a}` with `{b}` "
+            f"(r = {r:+.2f}); a count fixes such a product, not its factors."
+        )
+    ident = [k for k in keys if post[k]["identified"]]
+    if ident:
+        out.append(
+            "Identified: " + ", ".join(f"`{k}` (sd ratio {post[k]['sd_ratio']:.2f})" for k in ident) + ", the raid rate the "
+            "raid counts speak to directly."
+            if any(k.endswith("peak_raid_rate") for k in ident)
+            else "Identified: " + ", ".join(f"`{k}`" for k in ident) + "."
+        )
+    return out
+
+
 def _sampler(jobs: int, scheduler: str | None) -> Any:
     import pyabc
 
@@ -264,6 +316,7 @@ def calibrate(
         files.append(_overlay(config_dir() / "posterior" / f"{spec['overlay']}.yaml", str(spec["overlay"]), medians, record))
     _pairs_figure(out / "calibration.png", keys, prior, theta, w)
     unidentified = [k for k in keys if not post[k]["identified"]]
+    why = _why(generations, ppc, post, pairs, keys, tg)
     summary = {
         **record,
         "engine": f"pyabc {pyabc.__version__}",
@@ -300,6 +353,7 @@ def calibrate(
         "parameters": post,
         "identified_below": float(spec["identified_below"]),
         "not_identified": unidentified,
+        "why_not_identified": why,
         "strongest_posterior_correlations": [{"a": a, "b": b, "r": r} for _abs, a, b, r in pairs[:5]],
         "posterior_predictive": {"draws": n_check, "first_replication": CHECK_OFFSET, "middle": 0.9, "targets": ppc},
         "defaults_fit": {
@@ -412,6 +466,10 @@ def _markdown(out: Path, study: Study, s: Mapping[str, Any], keys: list[str]) ->
         "carried into the answer at its posterior spread (the verdict's scenario runs draw every replication's parameters "
         "from `calibration_posterior.csv`), not fixed at a guess.",
     ]
+    why = s["why_not_identified"]
+    if nid:
+        lines += ["", "## Why the targets cannot identify them", ""]
+        lines += [f"- {w}" for w in why]
     if s["overlay"]:
         lines += [
             "",
