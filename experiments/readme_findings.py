@@ -63,8 +63,10 @@ def block(region: dict) -> str:
     )
 
 
-def results_block(scenarios: dict[str, dict[str, str]], versus: dict) -> str:
+def results_block(scenarios: dict[str, dict[str, str]], versus: dict, ages: dict[str, str]) -> str:
     c, b = scenarios["crackdown_2025"], scenarios["baseline"]
+    on = ", ".join(f"`{f}`" for f, a in ages.items() if a == "calibrated") or "none"
+    before = ", ".join(f"`{f}`" for f, a in ages.items() if a != "calibrated")
 
     def col(row: dict[str, str], name: str, digits: int = 2) -> str:
         m, lo, hi = (float(row[k]) for k in (name, f"{name}_ci_low", f"{name}_ci_high"))
@@ -73,17 +75,16 @@ def results_block(scenarios: dict[str, dict[str, str]], versus: dict) -> str:
     return "\n".join(
         [
             RESULTS_START,
-            f"In the window the July 2025 wave was reported in, the defaults give ({c['replications']} replications, "
+            f"In the window the July 2025 wave was reported in, the calibrated world gives ({c['replications']} replications, "
             f"[`results/scenarios.csv`](results/scenarios.csv)) `raids_30d` {col(c, 'raids_30d', 0)} (reported ~140), "
             f"`arrests_30d` {col(c, 'arrests_30d', 0)} (reported > 3,000: "
             f"{'met' if float(c['arrests_30d_ci_low']) > 3000 else 'the model falls short'}) and a low-level share of "
             f"{col(c, 'low_level_share', 3)} (reported ~0.984). "
             f"Without a crackdown the number of compounds founded varies between replications "
             f"({col(b, 'compounds_founded', 0)}): growth stops where building no longer pays, not at a room cap.  "
-            "The figures `fig1`-`fig3` and `fig5`, the scenario tables and [`results/verdict.md`](results/verdict.md) "
-            "(written by `python experiments/verdict.py`, including what changed from version 1) are on the model "
-            "with the protection network; `region`, `fig4` (phase), `fig6` (claim), validation, calibration and "
-            "sensitivity were computed just before it was added and are rerun with the evidence work (issue 12).",
+            "[`results/verdict.md`](results/verdict.md) is written by `python experiments/verdict.py` from these files. "
+            f"Made on the calibrated world (ABC-SMC posterior medians, `+posterior=july_2025`): {on}"
+            + (f"; made before it and not yet rerun (hand-set raid parameters): {before}." if before else "."),
             "",
             f"Version 1 comparison: a Cambodia replication with `counterfactual=false` cost {versus['ratio_median']:.2f}x "
             f"the version-1 replication in CPU time (median of {len(versus['rounds'])} alternating rounds, "
@@ -326,7 +327,9 @@ def main() -> None:
     versus = json.loads((res / "benchmark_versus.json").read_text())
     readme = ROOT / "README.md"
     text = _replace(readme.read_text(), START, END, block(region))
-    text = _replace(text, RESULTS_START, RESULTS_END, results_block(scenarios, versus))
+    from verdict_sources import model_age
+
+    text = _replace(text, RESULTS_START, RESULTS_END, results_block(scenarios, versus, model_age(res, ROOT)))
     bench = json.loads((res / "benchmark.json").read_text())
     draws = json.loads((res / "benchmark_draws.json").read_text())
     text = _replace(text, PERF_START, PERF_END, performance_block(bench, draws))
