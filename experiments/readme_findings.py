@@ -145,7 +145,33 @@ def network_block(targeting: dict, episodes: dict) -> str:
     )
 
 
-def performance_block(bench: dict, draws: dict) -> str:
+def measured_line(cal: dict | None, disc: dict | None, sens: dict | None, unc: dict | None) -> str:
+    """What the evidence designs really took here (their own JSON files), beside the benchmark's estimate."""
+    parts = []
+    if cal is not None:
+        parts.append(
+            f"ABC-SMC {cal['simulations']:,} simulations in {cal['wall_seconds'] / 60:.0f} min "
+            f"({cal['seconds_per_simulation_core']:.2f} core-seconds each; `calibration.json`)"
+        )
+    if disc is not None and disc.get("wall_seconds"):
+        parts.append(
+            f"discovery {disc['points']} points x {disc['study']['replications']} replications x 2 arms in "
+            f"{disc['wall_seconds'] / 60:.0f} min (`discovery.json`)"
+        )
+    if sens is not None and "N" in sens:
+        parts.append(f"Sobol {sens['points']:,} rows in {sens['wall_seconds'] / 60:.0f} min (`sensitivity.json`)")
+    if unc is not None:
+        parts.append(f"the uncertainty study in {unc['wall_seconds'] / 60:.0f} min (`uncertainty.json`)")
+    if not parts:
+        return ""
+    return (
+        "Measured here with 2 processes on the shared 2-core machine (the load varied; each file records its own): "
+        + "; ".join(parts)
+        + "."
+    )
+
+
+def performance_block(bench: dict, draws: dict, measured: str = "") -> str:
     """The README's Performance table, from ``results/benchmark.json`` and ``results/benchmark_draws.json``."""
     env, w, r = bench["environment"], bench["worlds"], bench["ratios"]
     big, pipe, sweep = bench["big"], bench["pipeline"], bench["sweep"]
@@ -230,6 +256,7 @@ def performance_block(bench: dict, draws: dict) -> str:
         f"{draws['held']} of {draws['total']} scenario x metric comparisons have a 95% interval of the difference "
         f"that holds 0 ([`results/benchmark_draws.md`](results/benchmark_draws.md), "
         "`python experiments/benchmark/draws.py`).",
+        *(["", measured] if measured else []),
         PERF_END,
     ]
     return "\n".join(lines)
@@ -332,7 +359,13 @@ def main() -> None:
     text = _replace(text, RESULTS_START, RESULTS_END, results_block(scenarios, versus, model_age(res, ROOT)))
     bench = json.loads((res / "benchmark.json").read_text())
     draws = json.loads((res / "benchmark_draws.json").read_text())
-    text = _replace(text, PERF_START, PERF_END, performance_block(bench, draws))
+
+    def load(name: str) -> dict | None:
+        path = res / f"{name}.json"
+        return json.loads(path.read_text()) if path.exists() else None
+
+    measured = measured_line(load("calibration"), load("discovery"), load("sensitivity"), load("uncertainty"))
+    text = _replace(text, PERF_START, PERF_END, performance_block(bench, draws, measured))
     targeting = json.loads((res / "targeting.json").read_text())
     episodes = json.loads((res / "episodes.json").read_text())
     text = _replace(text, NETWORK_START, NETWORK_END, network_block(targeting, episodes))
