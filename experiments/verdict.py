@@ -95,7 +95,7 @@ def render(res: Path) -> tuple[str, dict[str, Any]]:
         return Section(heading, [_rel(paths[n]) if n in paths else _rel(v1_path) for n in names])
 
     head = section("", "fig1_revenue_by_scenario.json")
-    answer = section("## The answer", "scenarios.csv", "region.json")
+    answer = section("## The answer", "scenarios.csv", "region.json", "uncertainty.json", "discovery.json")
     s1 = section("## 1. What changed from version 1", "v1/scenarios.csv", "scenarios.csv")
     s2 = section("## 2. Every scenario against its counterfactual", "scenarios.csv")
     s3 = section("## 3. Where the claim holds and where it breaks", "region.json")
@@ -128,7 +128,17 @@ def render(res: Path) -> tuple[str, dict[str, Any]]:
 
     plan: list[tuple[Section, Callable[[], list[str]]]] = [
         (head, preamble),
-        (answer, lambda: headline(rows, region, answer, k)),
+        (
+            answer,
+            lambda: headline(
+                rows,
+                region,
+                answer,
+                k,
+                json.loads(paths["uncertainty.json"].read_text()),
+                json.loads(paths["discovery.json"].read_text()),
+            ),
+        ),
         (s1, lambda: changed_section(v1, rows)),
         (s2, lambda: scenario_section(rows, s2, k)),
         (s3, lambda: region_section(region, s3, k)),

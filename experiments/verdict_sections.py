@@ -99,7 +99,9 @@ class Constants(Section):
         )
 
 
-def headline(rows: dict[str, dict[str, str]], region: dict, sec: Section, k: Constants) -> list[str]:
+def headline(
+    rows: dict[str, dict[str, str]], region: dict, sec: Section, k: Constants, unc: dict | None = None, disc: dict | None = None
+) -> list[str]:
     c = rows["crackdown_2025"]
     cls = classify(num(c["frac_cf_1y_ci_low"]), num(c["frac_cf_1y_ci_high"]))
     lasting = sec.put(
@@ -111,10 +113,10 @@ def headline(rows: dict[str, dict[str, str]], region: dict, sec: Section, k: Con
         "lasting": "no: the wave has a lasting effect",
         "partial": "partly: the network recovers only part of the way",
     }.get(cls, "undecided")
-    return [
+    out = [
         "## The answer",
         "",
-        f"At the calibrated defaults, **{word}**. One year after the directive the raid-only July 2025 wave "
+        f"At the calibrated posterior medians, **{word}**. One year after the directive the raid-only July 2025 wave "
         f"(`crackdown_2025`, {whole(num(c['replications']))} replications) leaves network revenue at {ci(c, 'frac_cf_1y')} of "
         f"the same replications without the wave, and at {ci(c, 'final_frac_cf')} at the end of the run; "
         f"{whole(never(c, sec, 'crackdown_2025'))} replications never got back to {pct(k.recovered)} and the others took "
@@ -130,6 +132,33 @@ def headline(rows: dict[str, dict[str, str]], region: dict, sec: Section, k: Con
         ),
         "",
     ]
+    if unc is not None:
+        e = unc["results"]["crackdown_2025"]["frac_cf_1y"]
+        b = e["draws"]
+        out += [
+            f"With every replication at its own posterior draw (section 8) the wave leaves the network at {_ci(b)} a year "
+            f"on (single runs {fmt(b['q05'])}-{fmt(b['q95'])}): **{classify(b['ci_low'], b['ci_high'])}**; parameter "
+            f"uncertainty is {f2(e['parameter_share'])} of the variance across replications.",
+            "",
+        ]
+    if disc is not None:
+        line = (
+            f"Where the claim breaks (section 10): in {whole(disc['meet'])} of {whole(disc['valid_points'])} points of a "
+            "Latin hypercube over the uncertain parameters and the policy levers the network is at least "
+            f"{pct(sec.put('break_below', round(1 - disc['threshold'], 2), 'discovery.json: 1 - threshold'))} below its "
+            "counterfactual a year later."
+        )
+        if disc["boxes"]:
+            line += (
+                " PRIM's boxes: "
+                + "; ".join(
+                    f"{'; '.join(_limit(r) for r in bx['restricted'])} (coverage {f2(bx['coverage'])}, density {f2(bx['density'])})"
+                    for bx in disc["boxes"]
+                )
+                + "."
+            )
+        out += [line, ""]
+    return out
 
 
 def changed_section(v1: dict[str, dict[str, str]], v2: dict[str, dict[str, str]]) -> list[str]:
