@@ -3,7 +3,7 @@
     python experiments/sensitivity.py --jobs 2       # N=256, 14 parameters + the seed, Cambodia world, into results/
     python experiments/sensitivity.py --quick        # world=small, N=2 (a smoke test), into outputs/sensitivity-quick/<date_time>/
     python experiments/sensitivity.py --measure 4    # run 4 rows only and print the measured cost per row and the projections
-    python experiments/sensitivity.py --launcher submitit_slurm   # or slurm (configs/hydra/launcher/slurm.yaml), ray, basic
+    python experiments/sensitivity.py --launcher submitit_slurm   # or slurm (configs/hydra/launcher/slurm.yaml), ray, joblib, basic
 
 The study (parameters and ranges, the seed factor, outputs and their NaN
 rules, N, world, horizon) is ``configs/experiment/sensitivity.yaml``; the
@@ -56,10 +56,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--launcher",
-        default="joblib",
-        help="basic, joblib, submitit_slurm, slurm (the repository's preset), submitit_local, ray, ray_local",
+        default="chunks",
+        help="chunks (default: --jobs basic multiruns side by side, each over a share of the rows), basic, joblib, "
+        "submitit_slurm, slurm (the repository's preset), submitit_local, ray, ray_local",
     )
-    parser.add_argument("--jobs", type=int, default=2, help="parallel jobs of the joblib launcher")
+    parser.add_argument("--jobs", type=int, default=2, help="parallel jobs of the chunks and joblib launchers")
     parser.add_argument(
         "--out",
         type=Path,
