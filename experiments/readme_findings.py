@@ -297,7 +297,7 @@ def evidence_block(cal: dict, val: dict, unc: dict, sens: dict | None, disc: dic
         f"one year on, the July 2025 wave leaves the network at {med['mean']:.2f} [{med['ci_low']:.2f}, {med['ci_high']:.2f}] "
         f"of its counterfactual at the posterior medians and {drw['mean']:.2f} [{drw['ci_low']:.2f}, {drw['ci_high']:.2f}] "
         f"with every replication at its own posterior draw (single runs {drw['q05']:.2f}-{drw['q95']:.2f}); parameter "
-        f"uncertainty is {c['parameter_share']:.0%} of the spread (F-test p = {c['p_value']:.2g}).",
+        f"uncertainty is {c['parameter_share']:.0%} of the variance across replications (F-test p = {c['p_value']:.2g}).",
     ]
     if sens is not None:
         lines.append(sens_line(sens))

@@ -138,7 +138,7 @@ def test_quick_run_writes_the_study_json_and_resumes_only_missing_rows(tmp_path,
     data = json.loads((out / "sensitivity.json").read_text())
     for key in ("world", "N", "seeding", "convergence", "indices", "max_total_index_check", "wall_seconds", "points"):
         assert key in data, key
-    assert data["world"] == "small" and data["N"] == 2 and data["points"] == 10 and data["launcher"] == "joblib"
+    assert data["world"] == "small" and data["N"] == 2 and data["points"] == 10 and data["launcher"] == "chunks"
     assert data["figure"] == "sensitivity.png" and "git_commit" in data  # still the figure's provenance sidecar
     assert data["compute"]["seconds_per_row"] > 0 and set(data["compute"]["machines"]) == {"laptop", "workstation", "cluster"}
     outputs = {"final_frac_cf", "recovery_days_cf", "displacement_ratio"}
