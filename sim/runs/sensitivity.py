@@ -169,14 +169,26 @@ def run_sweep(
         # basic launcher runs each chunk's jobs in one process (imports and compiled kernels loaded once)
         k = max(1, min(jobs, len(rows)))
         chunks = [c.tolist() for c in np.array_split(np.array(sorted(rows)), k) if len(c)]
+        # each chunk's own gather would count the other chunks' running jobs as incomplete: gather once, at the end
         procs = [
-            subprocess.Popen(command(c, "basic"), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env)
+            subprocess.Popen(
+                [*command(c, "basic"), "~hydra.callbacks.gather"],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+                text=True,
+                env=env,
+            )
             for c in chunks
         ]
         errors = [(p.wait(), p.stderr.read() if p.stderr else "") for p in procs]
         bad = [(rc, err) for rc, err in errors if rc != 0]
         if bad:
             raise RuntimeError(f"sweep failed ({bad[0][0]}): {bad[0][1][-2000:]}")
+        from sim.runs.gather import gather
+
+        report = gather(sweep_dir)
+        if report["failed"] or report["incomplete"]:
+            raise RuntimeError(f"sweep failed: {report['failed'] + report['incomplete']} job(s) did not complete in {sweep_dir}")
     else:
         proc = subprocess.run(
             command(rows, launcher), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, check=False, env=env
