@@ -49,14 +49,14 @@ def test_validation_reports_every_pattern_with_role_and_discrimination(tmp_path,
 
 
 def test_calibration_is_abc_smc_with_a_shrinking_tolerance(tmp_path, run_experiment):
-    run_experiment("calibrate.py", "--quick", "--out", str(tmp_path))
+    run_experiment("calibrate.py", "--quick", "--particles", "12", "--out", str(tmp_path))
     data = json.loads((tmp_path / "calibration.json").read_text())
-    assert data["method"] == "ABC-SMC" and data["generations"] == 2 and data["particles"] == 30
+    assert data["method"] == "ABC-SMC" and data["generations"] == 2 and data["particles"] == 12
     eps = [g["epsilon"] for g in data["generation_table"]]
     assert eps[1] < eps[0]  # the quantile schedule tightens
     with (tmp_path / "calibration_posterior.csv").open() as fh:
         rows = list(csv.DictReader(fh))
-    assert len(rows) == 30 and abs(sum(float(r["weight"]) for r in rows) - 1) < 1e-9
+    assert len(rows) == 12 and abs(sum(float(r["weight"]) for r in rows) - 1) < 1e-9
     for key, p in data["parameters"].items():
         lo, hi = p["prior"]
         assert all(lo <= float(r[key]) <= hi for r in rows)
