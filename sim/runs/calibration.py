@@ -35,11 +35,11 @@ from sim.analysis.metrics import mean_ci
 from sim.config.compose import compose_dictconfig
 from sim.config.paths import config_dir
 from sim.runs.abc import Target, WaveModel, alias, distance, targets
-from sim.runs.atomic import atomic_savefig, atomic_write, write_csv
+from sim.runs.atomic import atomic_write, write_csv
+from sim.runs.calibration_report import SCRIPT, pairs_figure, why_not_identified, write_markdown
 from sim.runs.experiment import Study, base_overrides, flatten
 from sim.runs.provenance import write_sidecar
 
-SCRIPT = "experiments/calibrate.py"
 #: Replication indices of the predictive check and the defaults' fit: far from the hashed indices' typical range is not
 #: needed (hash collisions are harmless), but a fixed offset keeps the check reproducible and apart from the ABC runs.
 CHECK_OFFSET = 1_000_000
@@ -64,58 +64,6 @@ def weighted_quantile(x: np.ndarray, w: np.ndarray, q: float) -> float:
     return float(x[order][np.searchsorted(cw, q)])
 
 
-def _why(
-    generations: list[dict[str, Any]],
-    ppc: Mapping[str, Mapping[str, float]],
-    post: Mapping[str, Mapping[str, Any]],
-    pairs: list[tuple[float, str, str, float]],
-    keys: list[str],
-    tg: Mapping[str, Target],
-) -> list[str]:
-    """Reasons, read off the run, why parameters stay unidentified: the tolerance reached, the missed targets, the ridges."""
-    last, first = generations[-1]["epsilon"], generations[0]["epsilon"]
-    missed = [n for n, p in ppc.items() if p["share_in_range"] < 0.5]
-    out = [
-        f"The tolerance fell from {first:.3g} to {last:.3g} half-widths (root mean square) and no further: "
-        + (
-            "the posterior still admits particles at least a range's half-width off on average, so the ABC kernel, not "
-            "the data, sets much of the posterior's width."
-            if last > 1
-            else "every accepted particle fits the targets within their ranges on average."
-        ),
-    ]
-    if missed:
-        out.append(
-            "The posterior predictive misses "
-            + ", ".join(f"`{n}` (in range {ppc[n]['share_in_range']:.0%})" for n in missed)
-            + ": the targets pull against each other in this model"
-            + (
-                f" (e.g. about {tg['raids_july_2025'].centre:g} raids in a month but only "
-                f"{tg['locations_first_three_weeks'].centre:g} distinct locations struck in three weeks, where random "
-                "targeting strikes a new compound with almost every raid)"
-                if {"raids_july_2025", "locations_first_three_weeks"} <= set(tg)
-                else ""
-            )
-            + ", so no parameter set fits all of them and the fit spreads along the compromise."
-        )
-    if pairs:
-        _abs, a, b, r = pairs[0]
-        out.append(
-            f"The targets are aggregate counts that depend on products of parameters (warned share x evacuated share x "
-            f"arrest probability x capacity for arrests): the strongest posterior trade-off is `{a}` with `{b}` "
-            f"(r = {r:+.2f}); a count fixes such a product, not its factors."
-        )
-    ident = [k for k in keys if post[k]["identified"]]
-    if ident:
-        out.append(
-            "Identified: " + ", ".join(f"`{k}` (sd ratio {post[k]['sd_ratio']:.2f})" for k in ident) + ", the raid rate the "
-            "raid counts speak to directly."
-            if any(k.endswith("peak_raid_rate") for k in ident)
-            else "Identified: " + ", ".join(f"`{k}`" for k in ident) + "."
-        )
-    return out
-
-
 def _sampler(jobs: int, scheduler: str | None) -> Any:
     import pyabc
 
@@ -126,39 +74,6 @@ def _sampler(jobs: int, scheduler: str | None) -> Any:
     if jobs <= 1:
         return pyabc.SingleCoreSampler()
     return pyabc.MulticoreEvalParallelSampler(n_procs=jobs)
-
-
-def _pairs_figure(path: Path, names: list[str], prior: Mapping[str, list[float]], theta: np.ndarray, w: np.ndarray) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    d = len(names)
-    fig, axes = plt.subplots(d, d, figsize=(1.9 * d, 1.9 * d))
-    size = 4 * w / w.max()
-    for i in range(d):
-        for j in range(d):
-            ax = axes[i, j]
-            lo_j, hi_j = prior[names[j]]
-            if i == j:
-                ax.hist(theta[:, i], bins=20, range=(lo_j, hi_j), weights=w, color="C0")
-            elif i > j:
-                lo_i, hi_i = prior[names[i]]
-                ax.scatter(theta[:, j], theta[:, i], s=size, alpha=0.4, color="C0", linewidths=0)
-                ax.set_xlim(lo_j, hi_j)
-                ax.set_ylim(lo_i, hi_i)
-            else:
-                ax.axis("off")
-            ax.tick_params(labelsize=5)
-            if i == d - 1:
-                ax.set_xlabel(alias(names[j]), fontsize=6)
-            if j == 0 and i > 0:
-                ax.set_ylabel(alias(names[i]), fontsize=6)
-    fig.suptitle("ABC-SMC posterior, last generation (axes span the priors)", fontsize=9)
-    fig.tight_layout()
-    atomic_savefig(fig, path, dpi=90)
-    plt.close(fig)
 
 
 def _check(model: WaveModel, points: list[dict[str, float]], first: int, jobs: int) -> list[dict[str, float]]:
@@ -314,9 +229,9 @@ def calibrate(
     files: list[Path] = [posterior_csv, gen_csv]
     if write_overlay:
         files.append(_overlay(config_dir() / "posterior" / f"{spec['overlay']}.yaml", str(spec["overlay"]), medians, record))
-    _pairs_figure(out / "calibration.png", keys, prior, theta, w)
+    pairs_figure(out / "calibration.png", keys, prior, theta, w)
     unidentified = [k for k in keys if not post[k]["identified"]]
-    why = _why(generations, ppc, post, pairs, keys, tg)
+    why = why_not_identified(generations, ppc, post, pairs, keys, tg)
     summary = {
         **record,
         "engine": f"pyabc {pyabc.__version__}",
@@ -381,99 +296,5 @@ def calibrate(
             + "\n",
         )
     )
-    files.append(_markdown(out, study, summary, keys))
+    files.append(write_markdown(out, study, summary, keys))
     return files
-
-
-def _markdown(out: Path, study: Study, s: Mapping[str, Any], keys: list[str]) -> Path:
-    cfg = study.config
-    tol = s["tolerance"]
-    lines = [
-        "# Calibration to the July 2025 wave (ABC-SMC)",
-        "",
-        f"Generated by `python {SCRIPT}{' --quick' if study.quick else ''}` (study `configs/experiment/{study.name}.yaml`) with "
-        f"{s['engine']}, sampler {s['sampler']}: world={cfg.world.name}, scenario={cfg.scenario.name}, horizon {cfg.horizon_days} "
-        f"days, seed {cfg.seed}. {s['particles']} particles per generation, {s['generations']} generations, {s['simulations']} "
-        f"simulations in {s['wall_seconds']:.0f} s ({s['seconds_per_simulation_core']:.2f} core-seconds per simulation).",
-        "",
-        f"- Distance: {s['distance']}; 1 = on average at the edge of what the sources allow.",
-        f"- Tolerance: {tol['schedule']}; first generation {tol['initial_epsilon']:g}; stop at {tol['minimum_epsilon']:g}, "
-        f"after {tol['max_generations']} generations or {tol['max_simulations']} simulations.",
-        f"- Noise model: {s['noise_model']}.",
-        "",
-        *(
-            [
-                f"- **Stopped by hand after generation {s['generations'] - 1}** (the compute budget of this session), before "
-                f"the stated stop ({tol['max_generations']} generations or tolerance {tol['minimum_epsilon']:g}); the "
-                "posterior is that generation's, analysed with `--analyse-only`.",
-            ]
-            if s["stopped_by_hand"]
-            else []
-        ),
-        "",
-        "| generation | tolerance | simulations | acceptance | effective sample size |",
-        "|---|---|---|---|---|",
-    ]
-    lines += [
-        f"| {g['t']} | {g['epsilon']:.3g} | {g['simulations']} | {g['acceptance']:.2f} | {g['ess']:.0f} |"
-        for g in s["generation_table"]
-    ]
-    last = s["generation_table"][-1]
-    if last["ess"] < 0.2 * s["particles"]:
-        lines += [
-            "",
-            f"The last generation's {s['particles']} particles are worth {last['ess']:.0f} equally weighted ones (Kish effective "
-            "sample size): a few particles carry most of the weight, so the posterior summaries below are noisier than the "
-            "particle count suggests.",
-        ]
-    lines += [
-        "",
-        "## Posterior (last generation, weighted)",
-        "",
-        f"A parameter with posterior SD at least {s['identified_below']:g} of its prior SD is **not identified** by the targets.",
-        "",
-        "| parameter | prior | posterior median | 5%-95% | sd / prior sd | identified |",
-        "|---|---|---|---|---|---|",
-    ]
-    for k in keys:
-        p = s["parameters"][k]
-        lines.append(
-            f"| `{k}` | U({p['prior'][0]:g}, {p['prior'][1]:g}) | {p['median']:.3g} | {p['q05']:.3g}-{p['q95']:.3g} | "
-            f"{p['sd_ratio']:.2f} | {'yes' if p['identified'] else '**no**'} |"
-        )
-    lines += ["", "Strongest posterior correlations (trade-offs the targets cannot separate):", ""]
-    lines += [f"- `{c['a']}` and `{c['b']}`: r = {c['r']:+.2f}" for c in s["strongest_posterior_correlations"]]
-    ppc, fit = s["posterior_predictive"], s["defaults_fit"]
-    lines += [
-        "",
-        f"## Posterior predictive check ({ppc['draws']} draws by weight, each at its own fresh replication) and the defaults "
-        f"({fit['replications']} replications)",
-        "",
-        "| target | window (days) | observed | allowed | predictive median [5%, 95%] | share in range | defaults mean [95% CI] | defaults share in range |",
-        "|---|---|---|---|---|---|---|---|",
-    ]
-    for n, t in s["targets"].items():
-        p, d = ppc["targets"][n], fit["targets"][n]
-        lines.append(
-            f"| {n} | {t['window'][0]}-{t['window'][1]} | {t['observed']} ({t['citation']}) | {t['lo']:g}..{t['hi']:g} | "
-            f"{p['q50']:.4g} [{p['q05']:.4g}, {p['q95']:.4g}] | {p['share_in_range']:.2f} | "
-            f"{d['mean']:.4g} [{d['ci_low']:.4g}, {d['ci_high']:.4g}] | {d['share_in_range']:.2f} |"
-        )
-    nid = s["not_identified"]
-    lines += [
-        "",
-        "Not identified by these targets: " + (", ".join(f"`{k}`" for k in nid) if nid else "none") + ". Such a parameter is "
-        "carried into the answer at its posterior spread (the verdict's scenario runs draw every replication's parameters "
-        "from `calibration_posterior.csv`), not fixed at a guess.",
-    ]
-    why = s["why_not_identified"]
-    if nid:
-        lines += ["", "## Why the targets cannot identify them", ""]
-        lines += [f"- {w}" for w in why]
-    if s["overlay"]:
-        lines += [
-            "",
-            f"The calibrated world: `{s['overlay']}` holds the weighted posterior medians of the `raids.*` keys (`+posterior=...`).",
-        ]
-    lines += ["", "Pairwise posterior: `calibration.png`."]
-    return atomic_write(out / "calibration.md", "\n".join(lines) + "\n")
