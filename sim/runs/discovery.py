@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import math
 import subprocess
-import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -29,6 +28,7 @@ import numpy as np
 
 from sim.config.design import apply_design
 from sim.runs.atomic import write_csv
+from sim.runs.design_sweep import sweep_command
 from sim.runs.discovery_design import SEED_KEY, Variable, config_rows, frame, sample, variables
 from sim.runs.discovery_prim import find_boxes, lever_shares
 from sim.runs.experiment import Study, base_overrides
@@ -77,28 +77,13 @@ def missing_rows(study: Study, design_csv: Path, n: int, sweep_dir: Path) -> lis
 def run_rows(study: Study, design_csv: Path, rows: list[int], sweep_dir: Path, launcher: str = "joblib", jobs: int = 2) -> float:
     """Run design ``rows`` as a Hydra multirun into ``sweep_dir/<row>``; the wall seconds it took.
 
-    The command is :func:`sim.runs.sensitivity.run_sweep`'s (copied, not
-    imported, while that module is being changed elsewhere), with the rows
-    listed instead of a range and each job's directory named by its design
-    row (``hydra.sweep.subdir=${design.row}``), so that running a subset of
-    the rows puts each where a later rerun will find it.
+    The command is :func:`sim.runs.design_sweep.sweep_command`'s, shared
+    with the Sobol study: each job's directory is named by its design row, so
+    that running a subset of the rows puts each where a later rerun finds it.
     """
     if not rows:
         return 0.0
-    cmd = [
-        sys.executable,
-        "-m",
-        "sim",
-        "-m",
-        *_job_overrides(study, design_csv),
-        f"design.row={','.join(str(r) for r in rows)}",
-        f"hydra.sweep.dir={sweep_dir}",
-        "hydra.sweep.subdir=${design.row}",
-    ]
-    if launcher == "joblib":
-        cmd += ["hydra/launcher=joblib", f"hydra.launcher.n_jobs={jobs}"]
-    elif launcher != "basic":
-        cmd += [f"hydra/launcher={launcher}"]
+    cmd = sweep_command(base_overrides(study), design_csv, rows, sweep_dir, launcher, jobs)
     start = time.perf_counter()
     proc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, check=False)
     # 3: some job of the sweep directory did not complete (perhaps a stale one); outcomes() checks the rows

@@ -27,7 +27,6 @@ import json
 import math
 import os
 import subprocess
-import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -36,6 +35,7 @@ import numpy as np
 from omegaconf import OmegaConf
 
 from sim.runs.atomic import write_json
+from sim.runs.design_sweep import row_selection, sweep_command
 from sim.runs.experiment import Study, base_overrides, flatten
 from sim.runs.gather_series import summary_rows
 from sim.runs.provenance import config_hash
@@ -120,16 +120,6 @@ def _job_row(job: Path) -> int | None:
     return int(rows[0]) if rows and rows[0].isdigit() else None
 
 
-def row_selection(rows: list[int]) -> str:
-    """The ``design.row`` sweep of these rows: ``range(a,b)`` when contiguous, else a comma list."""
-    if not rows:
-        raise ValueError("no rows to sweep")
-    rows = sorted(rows)
-    if rows == list(range(rows[0], rows[-1] + 1)):
-        return f"range({rows[0]},{rows[-1] + 1})"
-    return ",".join(str(r) for r in rows)
-
-
 def run_sweep(
     study: Study, design_csv: Path, rows: list[int], sweep_dir: Path, launcher: str = "joblib", jobs: int = 2
 ) -> dict[str, Any]:
@@ -142,22 +132,7 @@ def run_sweep(
     """
 
     def command(chunk: list[int], local: str) -> list[str]:
-        cmd = [
-            sys.executable,
-            "-m",
-            "sim",
-            "-m",
-            *base_overrides(study),
-            f"design.file={design_csv}",
-            f"design.row={row_selection(chunk)}",
-            f"hydra.sweep.dir={sweep_dir}",
-            "hydra.sweep.subdir=${design.row}",
-        ]
-        if local == "joblib":
-            cmd += ["hydra/launcher=joblib", f"hydra.launcher.n_jobs={jobs}"]
-        elif local != "basic":
-            cmd += [f"hydra/launcher={local}"]
-        return cmd
+        return sweep_command(base_overrides(study), design_csv, chunk, sweep_dir, local, jobs)
 
     checkout = str(Path(__file__).resolve().parents[2])  # the child runs this checkout's sim package
     env = dict(os.environ, PYTHONPATH=checkout + os.pathsep + os.environ.get("PYTHONPATH", ""))
