@@ -126,3 +126,13 @@ def test_compiled_kernels_compute_what_their_python_does():
     assert kernels._accept_rows(s1, s1.size, WANT, u, out_c, 0) == kernels._accept_rows.python(s2, s2.size, WANT, u, out_p, 0)
     assert np.array_equal(out_c, out_p)
     assert np.array_equal(kernels._fisher_yates(30, u[:7]), kernels._fisher_yates.python(30, u[:7]))
+
+
+def test_sparse_shuffle_is_the_dense_one():
+    """The open-addressing partial shuffle gives exactly the dense Fisher-Yates answer from the same uniforms."""
+    rng = np.random.default_rng(7)
+    for m, k in ((1, 1), (10, 1), (100, 12), (50_000, 600), (345_000, 5_000), (9, 9), (1_000, 0)):
+        for _ in range(3):
+            u = rng.random(k)
+            assert np.array_equal(kernels._sparse_fisher_yates(m, u), kernels._fisher_yates(m, u)), (m, k)
+            assert np.array_equal(kernels._sparse_fisher_yates.python(m, u[:50]), kernels._fisher_yates(m, u[:50]))

@@ -417,3 +417,33 @@ def test_the_end_of_one_cut_does_not_restore_what_another_still_cuts(small):
     assert site.internet_cut and site.fuel_blocked
     m.ctx.env.run(until=T0 + 20)
     assert site.internet_cut and site.fuel_blocked  # the long cut is still on
+
+
+@pytest.mark.parametrize("scenario", ["crackdown_2025", "combined", "network_targeting"])
+def test_cached_links_and_measures_equal_a_rebuild(small, scenario):
+    """The link matrix kept by edits, and the measures taken on the adjacency matrix, are what a rebuild from
+    the bosses' sets and a networkx graph give (removals and successors included), day after day."""
+    import networkx as nx
+
+    from sim.mechanisms.graph import global_efficiency
+
+    m = model(small, f"scenario={scenario}")
+    p = m.protection
+    world = m.world
+    for day in range(T0 - 20, small().horizon_days, 15):
+        m.ctx.env.run(until=day + 0.9)
+        links, effective = p._links()
+        fresh = np.zeros((len(world.bosses), len(world.protectors)))
+        for b in world.bosses:
+            fresh[b.index, sorted(b.protectors)] = 1.0
+        assert np.array_equal(links, fresh), day
+        assert np.array_equal(effective, [q.effective if q.active else 0.0 for q in world.protectors])
+        g = m.graph.graph()
+        got = m.graph.measures()
+        parts = list(nx.connected_components(g))
+        assert got["nodes"] == g.number_of_nodes() and got["edges"] == g.number_of_edges()
+        assert got["components"] == len(parts)
+        assert got["largest_component_share"] == (max(map(len, parts)) / len(g) if len(g) else 0.0)
+        assert got["global_efficiency"] == global_efficiency(g)
+    changed = [e for e in m.ctx.recorder.events if e.kind in (EventKind.PROTECTION_BOUGHT, EventKind.PROTECTION_DROPPED)]
+    assert changed  # links changed between checks: the edit path, not only rebuilds, was exercised

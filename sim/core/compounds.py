@@ -42,7 +42,7 @@ class CompoundTable:
         self.cell = np.zeros(size, np.bool_)  # a small dispersed cell (split from a compound), not a building
         self.changes: list[CompoundChange] = []
         self.on_resize = on_resize  # told the new array size, so per-compound counters elsewhere can widen
-        self.version = 0  # bumped by every write that changes where compounds stand or whether they do
+        self.version = 0  # bumped by every write that changes where compounds stand, whether they do, or whose they are
         self._standing: tuple[int, int, np.ndarray] | None = None  # (version, sites, counts) cache of count_at
 
     @property
@@ -100,6 +100,7 @@ class CompoundTable:
 
     def set_owner(self, i: int, owner: int) -> None:
         self.owner[i] = owner
+        self.version += 1
 
     def set_equipment(self, i: int, value: float) -> None:
         self.equipment[i] = value

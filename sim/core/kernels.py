@@ -91,14 +91,34 @@ def _fisher_yates(m: int, u: np.ndarray) -> np.ndarray:
 
 @compiled
 def _sparse_fisher_yates(m: int, u: np.ndarray) -> np.ndarray:
-    """:func:`_fisher_yates` with the permuted array kept as a dict of the places swapped so far:
-    the same result from the same uniforms, at a cost in ``k`` rather than ``m``."""
-    moved = {-1: -1}  # typed int -> int by its first entry (a key never used)
-    out = np.empty(u.size, np.int64)
-    for i in range(u.size):
+    """:func:`_fisher_yates` with the permuted array kept as a table of the places swapped so far:
+    the same result from the same uniforms, at a cost in ``k`` rather than ``m``.
+
+    The table is open addressing over two flat arrays (a place and what is
+    there now), sized a power of two at least four times the ``2k`` places
+    a shuffle of ``k`` can touch: numba's typed dict did the same at about
+    ten times the cost per lookup.
+    """
+    k = u.size
+    size = 16
+    while size < 8 * k:
+        size *= 2
+    mask = size - 1
+    keys = np.full(size, -1, np.int64)
+    vals = np.empty(size, np.int64)
+    out = np.empty(k, np.int64)
+    for i in range(k):
         j = min(i + int(u[i] * (m - i)), m - 1)
-        at_j = moved.get(j, j)
-        moved[j] = moved.get(i, i)
+        sj = (j * 0x9E3779B1) & mask  # find j's slot (or the empty one where it goes)
+        while keys[sj] != -1 and keys[sj] != j:
+            sj = (sj + 1) & mask
+        at_j = vals[sj] if keys[sj] == j else j
+        si = (i * 0x9E3779B1) & mask  # what is at i now moves to j
+        while keys[si] != -1 and keys[si] != i:
+            si = (si + 1) & mask
+        at_i = vals[si] if keys[si] == i else i
+        keys[sj] = j
+        vals[sj] = at_i
         out[i] = at_j
     return out
 

@@ -48,11 +48,13 @@ class Decisions:
         self.space = space
         self.reequipping: set[int] = set()  # compounds waiting for replacement equipment
         self.pressure_days = np.zeros(len(ctx.world.sites), np.int64)  # consecutive days of high pressure
+        self.pressed_any = False  # whether any site's count has reached pressure_move_days (kept by observe)
 
     def observe(self, pressure: np.ndarray) -> None:
         """Count, per site, the consecutive days pressure has been above the moving threshold."""
         high = pressure > self.cfg.pressure_move_threshold
         self.pressure_days = np.where(high, self.pressure_days + 1, 0)
+        self.pressed_any = bool((self.pressure_days >= self.cfg.pressure_move_days).any())  # one check a day, not a review
 
     def unshielded(self, boss: Boss, site: int) -> float:
         return self.ctx.world.sites[site].pressure * (1.0 - self.protection.of(boss, site))
@@ -125,7 +127,7 @@ class Decisions:
         c = world.compounds
         closing = any(s.closing for s in world.sites)
         cut_any = self.infrastructure.any_cut
-        if not (closing or cut_any or (self.pressure_days >= cfg.pressure_move_days).any()):
+        if not (closing or cut_any or self.pressed_any):
             return  # no site is cut, closing or under sustained pressure: nobody has a reason to move
         for comp in sorted(boss.compounds):
             if c.status[comp] != OPERATING:

@@ -31,6 +31,7 @@ class Finance:
         self.sanctioned: set[int] = set()
         self.debt_days: dict[int, int] = {}  # boss -> consecutive days with negative capital
         self._keep = np.zeros(0)  # per boss: the share of profit left after laundering
+        self._any_losing = False  # whether any loss count is past the tolerance (counts change only in settle)
 
     def settle(self, compound_profit: np.ndarray, owner: np.ndarray, status: np.ndarray) -> None:
         """Book one day's profit per compound into its owner's capital and count losing days.
@@ -47,6 +48,7 @@ class Finance:
         losing = compound_profit < 0
         days = self.loss_days[:n]
         self.loss_days[:n] = np.where(working, np.where(losing, days + 1, 0), days)
+        self._any_losing = bool((self.loss_days > self.cfg.loss_tolerance_days).any())
         world = self.ctx.world
         retained = self.ctx.config.operations.profit_retained
         n_bosses = len(world.bosses)
@@ -66,8 +68,12 @@ class Finance:
         return compound < self.loss_days.size and self.loss_days[compound] > self.cfg.loss_tolerance_days
 
     def any_losing(self) -> bool:
-        """Whether any compound has lost money for longer than bosses tolerate (reviews skip the check otherwise)."""
-        return bool((self.loss_days > self.cfg.loss_tolerance_days).any())
+        """Whether any compound has lost money for longer than bosses tolerate (reviews skip the check otherwise).
+
+        Kept by :meth:`settle`, the only writer of the loss counts: a day has
+        one settlement and several boss reviews.
+        """
+        return self._any_losing
 
     def bankrupt(self, boss: Boss) -> bool:
         """In debt for longer than a compound may lose money: nobody lends him more."""

@@ -143,24 +143,30 @@ class Graph:
             g.add_edge(a, b, kind=kind, weight=weight)
         return g
 
-    def measures(self) -> dict[str, Any]:
-        """Graph measures now: nodes, edges, components, largest component share, global efficiency, mean protection."""
-        import networkx as nx
+    def measures(self, edges: list[Edge] | None = None) -> dict[str, Any]:
+        """Graph measures now: nodes, edges, components, largest component share, global efficiency, mean protection.
 
-        g = self.graph()
-        n = g.number_of_nodes()
-        parts = list(nx.connected_components(g)) if n else []
-        largest = max((len(p) for p in parts), default=0)
+        Computed on the adjacency matrix (scipy) rather than a networkx graph:
+        the same nodes in the same order, so the same numbers, without
+        building a graph object per snapshot.  ``edges``: :meth:`edges` if
+        the caller already has it.
+        """
+        from scipy.sparse.csgraph import connected_components
+
+        adj, n_edges = _adjacency(self.nodes(), self.edges() if edges is None else edges)
+        n = adj.shape[0]
+        parts, label = connected_components(adj, directed=False) if n else (0, np.zeros(0, np.int32))
+        largest = int(np.bincount(label).max()) if n else 0
         by_site = self.network.protection.matrix()
         c = self.ctx.world.compounds
         active = np.flatnonzero(c.active_mask())
         mean_prot = float(by_site[c.owner[active], c.site[active]].mean()) if active.size else 0.0
         return {
             "nodes": n,
-            "edges": g.number_of_edges(),
-            "components": len(parts),
+            "edges": n_edges,
+            "components": int(parts),
             "largest_component_share": largest / n if n else 0.0,
-            "global_efficiency": global_efficiency(g),
+            "global_efficiency": _efficiency(adj),
             "mean_protection": mean_prot,
         }
 
@@ -173,7 +179,8 @@ class Graph:
         days = sorted({ctx.config.intervention_day + d for d in self.network.cfg.snapshot_days} & set(range(ctx.horizon)))
         for day in days:
             yield ctx.env.timeout(day + 0.75 - ctx.env.now)  # after that day's step
-            self.snapshots.append((day, self.edges(), self.measures()))
+            edges = self.edges()
+            self.snapshots.append((day, edges, self.measures(edges)))
 
 
 def global_efficiency(g: nx.Graph) -> float:
@@ -184,12 +191,46 @@ def global_efficiency(g: nx.Graph) -> float:
     networkx's pure-Python one took a third of a second per regional snapshot.
     """
     import networkx as nx
+
+    if g.number_of_nodes() < 2:
+        return 0.0
+    return _efficiency(nx.to_scipy_sparse_array(g, weight=None, format="csr"))
+
+
+def _efficiency(adj: Any) -> float:
+    """:func:`global_efficiency` of a graph given as its (symmetric, unweighted) sparse adjacency matrix."""
     from scipy.sparse.csgraph import shortest_path
 
-    n = g.number_of_nodes()
+    n = adj.shape[0]
     if n < 2:
         return 0.0
-    dist = shortest_path(nx.to_scipy_sparse_array(g, weight=None, format="csr"), unweighted=True, directed=False)
+    dist = shortest_path(adj, unweighted=True, directed=False)
     with np.errstate(divide="ignore"):
         inv = np.where(np.isfinite(dist) & (dist > 0), 1.0 / dist, 0.0)
     return float(inv.sum() / (n * (n - 1)))
+
+
+def _adjacency(nodes: list[str], edges: list[Edge]) -> tuple[Any, int]:
+    """The undirected graph of ``nodes`` and ``edges`` as a CSR 0/1 matrix, nodes in networkx's order, and its
+    number of edges.
+
+    networkx numbers the nodes as they were added (``nodes`` first, then
+    any endpoint not among them, in edge order) and keeps one edge per
+    pair; this does the same, so measures on it equal those on
+    :meth:`Graph.graph`.
+    """
+    from scipy.sparse import csr_array
+
+    index = {name: i for i, name in enumerate(dict.fromkeys(nodes))}
+    pairs: set[tuple[int, int]] = set()
+    for a, b, _kind, _weight in edges:
+        i = index.setdefault(a, len(index))
+        j = index.setdefault(b, len(index))
+        pairs.add((min(i, j), max(i, j)))
+    n = len(index)
+    if not pairs:
+        return csr_array((n, n)), 0
+    ij = np.array(sorted(pairs), np.int64)
+    rows = np.concatenate([ij[:, 0], ij[ij[:, 0] != ij[:, 1], 1]])
+    cols = np.concatenate([ij[:, 1], ij[ij[:, 0] != ij[:, 1], 0]])
+    return csr_array((np.ones(rows.size), (rows, cols)), shape=(n, n)), len(pairs)

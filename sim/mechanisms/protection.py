@@ -38,6 +38,9 @@ class Protection:
         self._cache: tuple[tuple[int, int, int], np.ndarray] | None = None
         self._payees: tuple[tuple[int, int, int], np.ndarray] | None = None
         self._link_cache: tuple[tuple[int, int, int], np.ndarray, np.ndarray] | None = None
+        self._edits: list[tuple[int, int]] = []  # (boss, protector) links changed since the link matrix was built
+        self._rebuild = True  # the link matrix must be built from the bosses' sets (a removal, or never built)
+        self._site_cache: tuple[tuple[int, int, int, int], np.ndarray] | None = None  # by_site's answer and its key
         self._income = np.zeros(len(ctx.world.protectors))  # bribes received and not yet booked on the protectors
         self.boss_paid = np.full(len(ctx.world.bosses), NEVER_PAID, np.int64)  # the last day each boss paid bribes
         self.on_seated: Callable[[Protector, Protector], None] | None = None  # (successor, predecessor): the network rewires
@@ -70,14 +73,29 @@ class Protection:
 
     def _links(self) -> tuple[np.ndarray, np.ndarray]:
         """(links, effective): the (bosses, protectors) 0/1 link matrix and each protector's effective strength
-        (0 when inactive), cached until a link or a strength changes."""
+        (0 when inactive), cached until a link or a strength changes.
+
+        A link bought or dropped edits its one cell of the cached matrix
+        instead of rebuilding it from every boss's set (bosses buy links on
+        about a third of the days of a regional run); a removal, or a new
+        boss or protector, rebuilds it.  Either way the matrix is the same
+        0/1 array.
+        """
         world = self.ctx.world
         key = (self.version, len(world.bosses), len(world.protectors))
         if self._link_cache is None or self._link_cache[0] != key:
-            links = np.zeros((len(world.bosses), len(world.protectors)))
-            pairs = [(b.index, p) for b in world.bosses for p in b.protectors]
-            if pairs:
-                links[tuple(np.array(pairs).T)] = 1.0
+            old = self._link_cache[1] if self._link_cache is not None else None
+            if self._rebuild or old is None or old.shape != (len(world.bosses), len(world.protectors)):
+                links = np.zeros((len(world.bosses), len(world.protectors)))
+                pairs = [(b.index, p) for b in world.bosses for p in b.protectors]
+                if pairs:
+                    links[tuple(np.array(pairs).T)] = 1.0
+            else:
+                links = old.copy()  # the old one may still be held by a caller
+                for b, p in self._edits:
+                    links[b, p] = 1.0 if p in world.bosses[b].protectors else 0.0
+            self._edits.clear()
+            self._rebuild = False
             effective = np.array([p.effective if p.active else 0.0 for p in world.protectors])
             self._link_cache = (key, links, effective)
         return self._link_cache[1], self._link_cache[2]
@@ -102,14 +120,26 @@ class Protection:
         return matrix
 
     def by_site(self, active_mask: np.ndarray | None = None) -> np.ndarray:
-        """Mean protection of the standing compounds at each site (0 where none); ``active_mask``: if known."""
+        """Mean protection of the standing compounds at each site (0 where none); ``active_mask``: if known.
+
+        Cached until a protector, a link or a compound (its status, site or
+        owner: ``CompoundTable.version``) changes; the daily books ask every
+        day and most days none of them does.  The answer is read-only.
+        """
         c = self.ctx.world.compounds
+        world = self.ctx.world
+        key = (self.version, len(world.bosses), len(world.protectors), c.version)
+        if self._site_cache is not None and self._site_cache[0] == key:
+            return self._site_cache[1]
         active = np.flatnonzero(c.active_mask() if active_mask is None else active_mask)
         prot = self.matrix()[c.owner[active], c.site[active]]
-        n_s = len(self.ctx.world.sites)
+        n_s = len(world.sites)
         totals = np.bincount(c.site[active], prot, minlength=n_s)
         counts = np.bincount(c.site[active], minlength=n_s)
-        return np.divide(totals, counts, out=np.zeros(n_s), where=counts > 0)
+        out = np.divide(totals, counts, out=np.zeros(n_s), where=counts > 0)
+        out.flags.writeable = False
+        self._site_cache = (key, out)
+        return out
 
     # ------------------------------------------------------------------ money and links
     def pay_bribes(self, bribes: np.ndarray, day: int) -> None:
@@ -162,11 +192,13 @@ class Protection:
         boss.protectors.add(protector.index)
         protector.clients.add(boss.index)
         protector.last_paid[boss.index] = self.ctx.day
+        self._edits.append((boss.index, protector.index))
         self.version += 1
 
     def unlink(self, boss: Boss, protector: Protector) -> None:
         boss.protectors.discard(protector.index)
         protector.clients.discard(boss.index)
+        self._edits.append((boss.index, protector.index))
         self.version += 1
 
     def inherit(self, heir: Boss, boss: Boss) -> None:
@@ -176,6 +208,7 @@ class Protection:
             if prot.active:
                 heir.protectors.add(p)
                 prot.clients.add(heir.index)
+                self._edits.append((heir.index, p))
                 self.version += 1
 
     def price(self, site: int) -> float:
@@ -238,6 +271,7 @@ class Protection:
         """Targeting: the protector is removed; a successor may take the seat later."""
         ctx, cfg = self.ctx, self.cfg
         protector.active = False
+        self._rebuild = True  # his clients' links go below, outside link()/unlink()
         self.version += 1
         former = sorted(protector.clients)
         for b in former:

@@ -60,10 +60,14 @@ class Recruitment:
         pool, c = world.workers, world.compounds
         n = c.n
         room = c.capacity[:n] - pool.working_at[:n] - pool.transit_to[:n]
-        vacancies = np.where(IS_RECRUITING[c.status[:n]], np.maximum(room, 0.0), 0.0).astype(np.int64)
-        rate = cfg.refill_rate * (1.0 - cfg.pressure_slowdown * pressure[c.site[:n]])
-        k = rng.binomial(vacancies, np.clip(rate, 0.0, 1.0))
-        dest = np.repeat(np.arange(n, dtype=np.int32), k)
+        open_ = np.flatnonzero(IS_RECRUITING[c.status[:n]] & (room > 0)).astype(np.int32)
+        if open_.size == 0:
+            return
+        # only compounds with vacancies are drawn for: Binomial(0, p) takes no draw from the stream, so this is
+        # the same sequence of numbers as drawing for every compound, at a fraction of the cost
+        rate = cfg.refill_rate * (1.0 - cfg.pressure_slowdown * pressure[c.site[open_]])
+        k = rng.binomial(room[open_].astype(np.int64), np.clip(rate, 0.0, 1.0))
+        dest = np.repeat(open_, k)
         if dest.size == 0:
             return
         if self.labour.cfg.enabled:  # scarce recruits go to random vacancies, not the lowest-numbered compounds
