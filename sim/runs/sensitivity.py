@@ -145,17 +145,18 @@ def run_sweep(
         k = max(1, min(jobs, len(rows)))
         chunks = [c.tolist() for c in np.array_split(np.array(sorted(rows)), k) if len(c)]
         # each chunk's own gather would count the other chunks' running jobs as incomplete: gather once, at the end
-        procs = [
-            subprocess.Popen(
-                [*command(c, "basic"), "~hydra.callbacks.gather"],
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.PIPE,
-                text=True,
-                env=env,
-            )
-            for c in chunks
-        ]
-        errors = [(p.wait(), p.stderr.read() if p.stderr else "") for p in procs]
+        # each chunk's messages go to a file, not a pipe: a pipe nobody reads until the chunk ends fills up
+        # (every job may print a warning) and the chunk then blocks on its next write for ever
+        logs = [sweep_dir / f"chunk-{k}.log" for k in range(len(chunks))]
+        procs = []
+        for c, log in zip(chunks, logs, strict=True):
+            with log.open("a") as err:
+                procs.append(
+                    subprocess.Popen(
+                        [*command(c, "basic"), "~hydra.callbacks.gather"], stdout=subprocess.DEVNULL, stderr=err, env=env
+                    )
+                )
+        errors = [(p.wait(), log.read_text(errors="replace")) for p, log in zip(procs, logs, strict=True)]
         bad = [(rc, err) for rc, err in errors if rc != 0]
         if bad:
             raise RuntimeError(f"sweep failed ({bad[0][0]}): {bad[0][1][-2000:]}")
@@ -315,6 +316,21 @@ def sensitivity(
     if max_rows is not None:
         missing = missing[:max_rows]
     log = json.loads((sweep_dir / "timing.json").read_text()) if (sweep_dir / "timing.json").is_file() else []
+    uncovered = skipped - sum(int(e.get("rows_run", 0)) for e in log)
+    if uncovered > 0 and not log:  # an invocation that was stopped before it could log itself: time it from its files
+        done = sorted(done_rows(sweep_dir))
+        seconds = _steady_seconds(sweep_dir, done)
+        log = _log_timing(
+            sweep_dir,
+            {
+                "rows_run": len(done),
+                "wall_seconds": seconds,
+                "steady_seconds": seconds,
+                "launcher": None,
+                "workers": None,
+                "interrupted": True,
+            },
+        )
     if missing:
         log = _log_timing(sweep_dir, run_sweep(study, design_csv, missing, sweep_dir, launcher, jobs))
     compute = compute_estimate(rows, _row_seconds(sweep_dir, rows), log, _row_bytes(sweep_dir, rows))
