@@ -232,8 +232,16 @@ def performance_block(bench: dict, draws: dict, measured: str = "") -> str:
             "< 10 min: " + ok("1,000 Cambodia replications via joblib < 10 min"),
         ),
         (
-            "the evidence designs of issue 12 (Sobol N = 256 over 14 parameters, ABC-SMC with 1,000 particles, "
-            "a 1,000-point discovery design; both arms where needed)",
+            "the evidence designs of issue 12 as committed (`configs/experiment/`: Sobol "
+            f"{pipe['designs']['sobol']['runs']:,} rows x 2 arms, ABC-SMC at most "
+            f"{pipe['designs']['abc_smc']['runs']:,} simulations, discovery {pipe['designs']['discovery']['runs']:,} "
+            "replications x 2 arms), estimated from the measured cost of an arm"
+            + (
+                f"; at the planning sizes (discovery 1,000 points x 3, ABC 25,000 simulations) "
+                f"{pipe['planned']['hours_here']:.1f} h here"
+                if "planned" in pipe
+                else ""
+            ),
             f"{pipe['cpu_h']:.1f} CPU-hours: {pipe['hours_here']:.1f} h here; "
             + ", ".join(f"{v * 60:.0f} min on {k}" for k, v in pipe["hours_on"].items()),
             "<= 2 h here: " + ok("(v2) evidence pipeline (Sobol, ABC-SMC, discovery) <= 2 h here"),
