@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sim.analysis.pattern_spec import COUNTED_ROLE, ROLES, SCENARIOS, Pattern
+from sim.analysis.pattern_spec import COUNTED_ROLE, MAX_LEAD_DAYS, ROLES, SCENARIOS, Pattern
 from sim.analysis.patterns import PATTERNS, by_name
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -27,8 +27,10 @@ WAVE_TARGETS = (
     "arrests_july_2025",
     "detained_first_three_weeks",
     "locations_first_three_weeks",
+    "detained_to_22_july",
+    "locations_to_22_july",
     "sealed_six_months",
-    "arrests_six_months",
+    "arrests_seven_months",
     "low_level_arrests",
 )
 
@@ -44,7 +46,7 @@ def test_every_pattern_declares_role_sources_window_and_two_sided_range(p):
     assert p.scenario in SCENARIOS
     assert p.sources and all(s.removeprefix("#") in ANCHORS for s in p.sources), f"{p.name}: {p.sources} not in docs/sources.md"
     a, b = p.window
-    assert 0 <= a < b
+    assert -MAX_LEAD_DAYS <= a < b
     assert math.isfinite(p.lo) and math.isfinite(p.hi) and p.lo < p.hi
     assert p.basis and p.citation and p.window_note and p.observed
     if p.role != COUNTED_ROLE:
@@ -74,7 +76,7 @@ def test_a_pattern_without_a_role_cannot_be_made():
         ({"hi": math.inf}, "two-sided"),
         ({"lo": 0.5, "hi": 0.5}, "two-sided"),
         ({"window": (30, 30)}, "window"),
-        ({"window": (-5, 30)}, "window"),
+        ({"window": (-61, 30)}, "window"),  # more than MAX_LEAD_DAYS before day 0
         ({"sources": ()}, "anchors"),
         ({"sources": ("CNA Aug 2025",)}, "anchors"),
         ({"scenario": "somewhere"}, "scenario"),
@@ -99,12 +101,24 @@ def test_inputs_and_the_claim_are_not_validation():
     assert not any(p.counted for p in PATTERNS if p.role != COUNTED_ROLE)
 
 
-def test_windows_start_at_the_observation_start_and_fit_the_run():
+def test_windows_fit_the_run():
     import sim
 
     cfg = sim.compose(["world=small"])
     for p in PATTERNS:
+        assert 30 <= cfg.intervention_day + p.window[0], p.name  # room for a 30-day level before it
         assert cfg.intervention_day + p.window[1] <= cfg.horizon_days, p.name
+
+
+def test_the_july_counts_start_with_the_campaign_not_the_directive():
+    # AP's 2,137 at 43 locations are "since June 27", 19 days before the directive (day 0), and so are the
+    # later totals: their windows start where the scenario's first campaign starts
+    import sim
+
+    first = min(c.day for c in sim.compose(["scenario=crackdown_2025"]).scenario.campaigns.values())
+    assert first == -19
+    for name in WAVE_TARGETS:
+        assert by_name(name).window[0] == first, name
 
 
 def test_unknown_name_lists_the_registry():

@@ -45,9 +45,9 @@ def ev(day: int, kind: EventKind, compound: int = -1, amount: int = 1) -> Event:
 
 
 def test_windows_count_from_the_earliest_campaign_start(small):
-    config = small("scenario=crackdown_2025", "scenario.campaigns.july_2025.day=5")
+    config = small("scenario=crackdown_2025", "scenario.campaigns.june_2025.day=5", "scenario.campaigns.july_2025.day=8")
     start = observation_start(config)
-    assert start == config.intervention_day + 5
+    assert start == config.intervention_day + 5  # the earlier of the two campaigns
     events = [
         ev(start - 1, K.RAID, 0),  # before the window
         ev(start - 1, K.ARREST_WORKERS, 0, 100),

@@ -1,15 +1,17 @@
 """What each observed pattern measures in a replication, inside the time window its source observed.
 
 Every measure takes a study result and a window ``(a, b)``: days
-``[start + a, start + b)`` where ``start`` is the observation start of
-:func:`sim.analysis.windows.observation_start` (the July 2025 directive in
-``crackdown_2025``, the cut's day 0 in ``infrastructure_cut``, the intervention
-day in ``baseline``).  A source reports what it saw in a window (a month after
-the directive, six months after, ...), so the model is read in the same
-window, not at the end of the run.  Each measure returns one value per
-replication: NaN when there is nothing to measure (no raid, no arrest), ``inf``
-for a duration that never ended.  The registry that pairs these with the
-observed ranges is :mod:`sim.analysis.patterns`.
+``[day0 + a, day0 + b)`` where ``day0`` is the scenario's day 0, the
+intervention day (the July 2025 directive in ``crackdown_2025``, the cut's
+first day in ``infrastructure_cut``, the intervention day in ``baseline``).
+A source reports what it saw in a window (from the campaign's start on 27
+June 2025, a month after the directive, six months after, ...), so the model
+is read in the same window, not at the end of the run.  Levels "before" are
+read before the observation start of :func:`sim.analysis.windows.observation_start`
+(the first campaign's start: before any raid of the wave).  Each measure
+returns one value per replication: NaN when there is nothing to measure (no
+raid, no arrest), ``inf`` for a duration that never ended.  The registry that
+pairs these with the observed ranges is :mod:`sim.analysis.patterns`.
 """
 
 from __future__ import annotations
@@ -34,9 +36,9 @@ _RECRUITED = ("recruited", "re_recruited")
 
 
 def _days(res: StudyResult, window: Window) -> tuple[int, int]:
-    """The window as absolute run days, half-open."""
-    start = observation_start(res.config)
-    return start + window[0], start + window[1]
+    """The window as absolute run days, half-open: days after the scenario's day 0 (the intervention day)."""
+    day0 = res.config.intervention_day
+    return day0 + window[0], day0 + window[1]
 
 
 def _ratio(num: float, den: float) -> float:

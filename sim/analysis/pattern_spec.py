@@ -12,8 +12,9 @@ is committed before the results that use it):
   was told) or ``claim`` (the article's conclusion that the model tests: it
   cannot also be evidence for itself);
 - its **sources**: anchors in ``docs/sources.md``, and the citation;
-- its **window**: the days after the observation start in which the source
-  saw it (e.g. ``(0, 30)``, the month after the July 2025 directive);
+- its **window**: the days after the scenario's day 0 in which the source
+  saw it (e.g. ``(0, 30)``, the month after the July 2025 directive;
+  ``(-19, 3)``, AP's count "since June 27" reported two days after it);
 - a **two-sided allowed range** ``[lo, hi]`` set from the source, with the
   ``basis`` of each bound (a bound that is physical or assumed says so).
 
@@ -40,6 +41,9 @@ ROLES = ("validation", "calibration", "input", "claim")
 COUNTED_ROLE = "validation"
 #: The scenario arm a pattern is measured on (``spec.scenarios`` of ``configs/experiment/validation.yaml``).
 SCENARIOS = ("crackdown", "baseline", "cut")
+#: How far before day 0 a window may start: a source's count that began before the directive (the July 2025
+#: campaign began 19 days before it), within the warm-up of every world.
+MAX_LEAD_DAYS = 60
 
 __all__ = ["COUNTED_ROLE", "ROLES", "SCENARIOS", "Pattern", "evaluate"]
 
@@ -54,7 +58,7 @@ class Pattern:
     observed: str  # what the source reports, in a few words
     sources: tuple[str, ...]  # anchors in docs/sources.md ("#july-campaign"), the first the main one
     citation: str  # outlet or author and date, as docs/sources.md gives them
-    window: Window  # days [a, b) after the observation start
+    window: Window  # days [a, b) after the scenario's day 0 (the intervention day); a < 0 for counts begun before it
     window_note: str  # when the source saw it
     lo: float  # the measurement passes when lo <= mean <= hi
     hi: float
@@ -73,8 +77,10 @@ class Pattern:
         if not (math.isfinite(self.lo) and math.isfinite(self.hi) and self.lo < self.hi):
             raise ValueError(f"pattern {self.name}: the allowed range must be two-sided and finite, lo < hi")
         a, b = self.window
-        if not 0 <= a < b:
-            raise ValueError(f"pattern {self.name}: window {self.window} must be days [a, b) with 0 <= a < b")
+        if not -MAX_LEAD_DAYS <= a < b:
+            raise ValueError(
+                f"pattern {self.name}: window {self.window} must be days [a, b) after day 0 with -{MAX_LEAD_DAYS} <= a < b"
+            )
         if self.role != COUNTED_ROLE and not self.why:
             raise ValueError(f"pattern {self.name}: a {self.role} pattern must say why it is not validation")
         if not (self.basis and self.observed and self.citation and self.window_note):

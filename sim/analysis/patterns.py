@@ -16,8 +16,10 @@ Rules for the ranges, applied to every entry:
   marked *physical* (a share cannot exceed 1) or *assumed*;
 - ``scenario`` names the arm the pattern is measured on: ``crackdown``
   (``crackdown_2025``), ``baseline`` (no intervention), ``cut``
-  (``infrastructure_cut``); windows count from that arm's observation start
-  (the directive, the cut's first day, the intervention day).
+  (``infrastructure_cut``); windows are days after that arm's day 0 (the
+  directive of 16 July 2025, the cut's first day, the intervention day), and
+  start before it when the source counted from earlier (the July 2025 counts
+  run from 27 June, day -19).
 
 Only ``validation`` patterns count as evidence, and only if they
 discriminate (they fail on the no-intervention baseline or under a mechanism
@@ -33,24 +35,31 @@ __all__ = ["COUNTED_ROLE", "PATTERNS", "ROLES", "SCENARIOS", "Pattern", "by_name
 
 _CNA = "Franceschini & Li, CNA, Aug 2025"
 _MONTH = "the month after the directive of 16 July 2025 (reported mid-August 2025)"
-_SIX_MONTHS = "the six months after July 2025 (reported early 2026)"
+_CAMPAIGN = "the campaign from 27 June 2025 (day -19) to mid-August 2025 (day 30), as CNA counted it"
+_AP_WINDOW = "27 Jun - 18 Jul 2025 (AP, 19 Jul 2025: 'since June 27'): days -19 to 2"
+_PPP_WINDOW = "27 Jun - 22 Jul 2025 (Phnom Penh Post/ANN, 23 Jul 2025): days -19 to 6"
 _WAVE_CAL = (
-    "the July 2025 wave's counts set the campaign's raid rate and the raid parameters "
-    "(scenario.campaigns.july_2025.peak_raid_rate, raids.arrest_capacity_mean; the ABC targets, results/calibration.md)"
+    "the wave's counts set the two campaigns' raid rates and the raid parameters "
+    "(scenario.campaigns.june_2025/july_2025.peak_raid_rate, raids.*; the ABC targets, results/calibration.md)"
 )
 
 # --------------------------------------------------------------------------- calibration targets: set the model, not evidence
+#
+# The July 2025 wave's counts run from the campaign's start on 27 June 2025, 19 days before the
+# directive (day 0): AP's 2,137 detained at 43 locations are "since June 27" (reported 19 July), the
+# ad hoc committee's 3,075 arrests at 58 locations run 27 June - 22 July, and CNA's ~140 raids and
+# > 3,000 arrests to mid-August include them.  Windows are days after the directive, so these start at -19.
 
 CALIBRATION: tuple[Pattern, ...] = (
     Pattern(
         "raids_july_2025",
         "calibration",
         "crackdown",
-        "about 140 raids in the first month",
+        "about 140 raids in the campaign to mid-August",
         ("#july-campaign",),
         _CNA,
-        (0, 30),
-        _MONTH,
+        (-19, 31),
+        _CAMPAIGN,
         119,
         161,
         "~140 +-15%",
@@ -61,14 +70,15 @@ CALIBRATION: tuple[Pattern, ...] = (
         "arrests_july_2025",
         "calibration",
         "crackdown",
-        "more than 3,000 arrests in the first month",
-        ("#july-campaign", "#sealed-six-months"),
+        "more than 3,000 arrests in the campaign to mid-August",
+        ("#july-campaign", "#july-to-22-july", "#prince-group-2025-outcomes"),
         _CNA,
-        (0, 30),
-        _MONTH,
-        3000,
-        5000,
-        "lower: '> 3,000' (CNA); upper: the ~5,000 arrests of the whole six months (#sealed-six-months) bound the first month",
+        (-19, 31),
+        _CAMPAIGN,
+        3075,
+        5106,
+        "lower: 3,075 arrested by 22 July (#july-to-22-july; CNA: '> 3,000'); upper: the 5,106 arrests of the "
+        "seven months to 25 January 2026 (#prince-group-2025-outcomes) bound the first seven weeks",
         m.arrests,
         why=_WAVE_CAL,
     ),
@@ -78,9 +88,9 @@ CALIBRATION: tuple[Pattern, ...] = (
         "crackdown",
         "2,137 detained in the first three weeks",
         ("#july-first-weeks",),
-        "AP",
-        (0, 21),
-        "27 Jun - 18 Jul 2025; the model's first 21 days after the directive, as the ABC targets read it",
+        "AP, 19 Jul 2025",
+        (-19, 3),
+        _AP_WINDOW,
         1816,
         2458,
         "2,137 +-15%",
@@ -93,12 +103,42 @@ CALIBRATION: tuple[Pattern, ...] = (
         "crackdown",
         "43 locations raided in the first three weeks",
         ("#july-first-weeks",),
-        "AP",
-        (0, 21),
-        "27 Jun - 18 Jul 2025; the model's first 21 days after the directive",
+        "AP, 19 Jul 2025",
+        (-19, 3),
+        _AP_WINDOW,
         37,
         49,
         "43 +-15% (distinct compounds struck)",
+        m.raided_compounds,
+        why=_WAVE_CAL,
+    ),
+    Pattern(
+        "detained_to_22_july",
+        "calibration",
+        "crackdown",
+        "3,075 arrested from 27 June to 22 July",
+        ("#july-to-22-july",),
+        "Phnom Penh Post/ANN, 23 Jul 2025",
+        (-19, 7),
+        _PPP_WINDOW,
+        2614,
+        3536,
+        "3,075 +-15%",
+        m.arrests,
+        why=_WAVE_CAL,
+    ),
+    Pattern(
+        "locations_to_22_july",
+        "calibration",
+        "crackdown",
+        "58 locations raided from 27 June to 22 July",
+        ("#july-to-22-july",),
+        "Phnom Penh Post/ANN, 23 Jul 2025",
+        (-19, 7),
+        _PPP_WINDOW,
+        49,
+        67,
+        "58 +-15% (distinct compounds struck)",
         m.raided_compounds,
         why=_WAVE_CAL,
     ),
@@ -109,8 +149,8 @@ CALIBRATION: tuple[Pattern, ...] = (
         "~118 sites sealed in six months",
         ("#sealed-six-months",),
         "reporting on Cambodia's Anti-Scam Commission, early 2026",
-        (0, 180),
-        _SIX_MONTHS,
+        (-19, 184),
+        "from the campaign's start (27 June 2025) to six months after the directive (16 January 2026)",
         100,
         136,
         "~118 +-15%",
@@ -118,17 +158,17 @@ CALIBRATION: tuple[Pattern, ...] = (
         why=_WAVE_CAL + "; the Cambodia world's 117 compounds are sized from it",
     ),
     Pattern(
-        "arrests_six_months",
+        "arrests_seven_months",
         "calibration",
         "crackdown",
-        "~5,000 arrests in six months",
-        ("#sealed-six-months",),
-        "reporting on Cambodia's Anti-Scam Commission, early 2026",
-        (0, 180),
-        _SIX_MONTHS,
-        4250,
-        5750,
-        "~5,000 +-15%",
+        "5,106 arrests in seven months",
+        ("#prince-group-2025-outcomes", "#sealed-six-months"),
+        "Cambodian immigration department, via Vietnam News, 25 Jan 2026",
+        (-19, 193),
+        "the seven months from the campaign's start (27 June 2025) to 25 January 2026",
+        4340,
+        5872,
+        "5,106 +-15% (the commission's ~5,000 of early 2026 is the same count)",
         m.arrests,
         why=_WAVE_CAL,
     ),
@@ -139,8 +179,8 @@ CALIBRATION: tuple[Pattern, ...] = (
         "~98% of those caught are low-level",
         ("#senior-share", "#kokang-handovers"),
         "Reuters, Feb 2026; Xinhua, Nov 2023",
-        (0, 210),
-        "Jul 2025 - Feb 2026 (Reuters, 11 Feb 2026: ~7 months after the directive)",
+        (-19, 210),
+        "27 Jun 2025 - 11 Feb 2026 (Reuters, 11 Feb 2026: from the campaign's start to ~7 months after the directive)",
         0.975,
         0.998,
         "lower: senior figures up to ~2.5% (173 of ~11,000 = 1.6%, first recorded as ~2-3%); "
@@ -294,7 +334,7 @@ VALIDATION: tuple[Pattern, ...] = (
         ("#recruitment",),
         "AP; Philippine Bureau of Immigration",
         (0, 60),
-        "right after the raids: the first 60 days, against the 60 days before the directive",
+        "right after the raids: the 60 days after the directive, against the 60 days before the campaign began (27 June)",
         0.3,
         2.0,
         "lower: recruitment goes on at a substantial rate, at least 30% of the pre-wave rate (assumed threshold); "
@@ -370,8 +410,8 @@ VALIDATION: tuple[Pattern, ...] = (
         "5,106 arrested and 4,534 deported over seven months",
         ("#prince-group-2025-outcomes", "#deportations"),
         "Cambodian immigration department, via Vietnam News, 25 Jan 2026",
-        (0, 210),
-        "the seven months to 25 Jan 2026 (from the wave of June-July 2025)",
+        (-19, 193),
+        "the seven months from the campaign's start (27 June 2025) to 25 Jan 2026",
         0.75,
         1.0,
         "4,534 / 5,106 = 0.89; lower -15%; upper 1.0, +12% (the +-15% rule gives 1.02: the registry capped it at 1 "

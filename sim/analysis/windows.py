@@ -1,12 +1,15 @@
-"""What a campaign did in the windows observers report on, and what became of the compounds it raided.
+"""What a campaign did in its first weeks and months, and what became of the compounds it raided.
 
-Observation windows count from the earliest campaign start,
+The summary columns count from the earliest campaign start,
 ``intervention_day + min(campaign.day)`` (the intervention day when the
-scenario has no campaign, so a no-campaign run counts zeros): the July 2025
-figures were reported three weeks (2,137 detained at 43 locations), a month
-(~140 raids, >3,000 arrests) and six months (~118 sites sealed, ~5,000
-arrests) after the directive.  Windows are half-open: the first 30 days are
-days [start, start + 30).  Arrests are people: workers + managers + bosses.
+scenario has no campaign, so a no-campaign run counts zeros): in
+``crackdown_2025`` that is 27 June 2025 (day -19), when the campaign the
+directive of 16 July stepped up began.  They are descriptive, in round
+windows (21, 30 and 180 days); the July 2025 figures are compared in the
+windows their sources counted by the pattern registry
+(:mod:`sim.analysis.patterns`: 27 June to 18 July, to 22 July, to mid-August,
+to 25 January 2026).  Windows are half-open: the first 30 days are days
+[start, start + 30).  Arrests are people: workers + managers + bosses.
 
 Raid outcomes: each compound raided is counted once, by what followed its
 first raid that struck (an event of kind ``raid``; deflected raids do not
