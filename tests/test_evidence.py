@@ -62,7 +62,7 @@ def test_calibration_is_abc_smc_with_a_shrinking_tolerance(tmp_path, run_experim
         assert all(lo <= float(r[key]) <= hi for r in rows)
         assert p["sd_ratio"] == pytest.approx(p["sd"] / ((hi - lo) / 12**0.5))
         assert p["identified"] == (p["sd_ratio"] < data["identified_below"])
-    assert set(data["posterior_predictive"]["targets"]) == set(data["targets"]) == set(data["defaults_fit"]["targets"])
+    assert set(data["posterior_predictive"]["targets"]) == set(data["targets"]) == set(data["point_fit"]["targets"])
     assert data["overlay"] is None  # a quick run never replaces the calibrated world
 
 

@@ -29,7 +29,8 @@ class CampaignConf:
         "raids/day per 100 compounds at its sites",
         0.0,
         100.0,  # at most a raid per compound per day (July 2025: ~3)
-        "calibrated: ~140 raids in the first 30 days of July 2025 (raids_30d, docs/sources.md)",
+        "assumed: a July-2025-sized wave; crackdown_2025's own rates are the ABC-SMC posterior medians "
+        "(configs/calibrated/crackdown_2025.yaml, results/calibration.md)",
     )
     targeting: str = "random"  # random | largest | least_protected | site
     sites: list[str] = field(default_factory=list)  # empty = every site in `country`

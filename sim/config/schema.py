@@ -157,6 +157,14 @@ class RaidConf:
     manager_arrest_prob: float = prob(0.06, "calibrated: senior figures ~1.6% of arrests (Reuters 2026), results/calibration.md")
     boss_present_prob: float = prob(0.1, "docs/sources.md: tycoons left before warrants were served")
     boss_arrest_prob: float = prob(0.5)
+    size_bias: float = param(
+        0.0,
+        "exponent of the workers at a compound",
+        0.0,
+        4.0,
+        "assumed: 0 = a random-targeting raid finds any standing compound alike; > 0 favours the large, known ones "
+        "(weight workers^size_bias), as AP's ~50 detained per location in the first weeks suggest; the ABC calibration sets it",
+    )
 
 
 @dataclass

@@ -81,8 +81,8 @@ CONSTRAINTS: dict[str, str] = {
 REASONS: dict[str, str] = {
     "seed": "the date of the directive, 16 July 2025 (configs/config.yaml)",
     "horizon_days": "intervention_day + two years to see recovery (configs/config.yaml)",
-    "scenario.campaigns.*.ramp_days": "the July 2025 raids build up over a week (configs/scenario/crackdown_2025.yaml)",
-    "scenario.campaigns.*.hold_days": "the July 2025 raids hold for three weeks (configs/scenario/crackdown_2025.yaml)",
+    "scenario.campaigns.*.ramp_days": "a campaign builds up over a week (crackdown_2025's directive campaign: three days)",
+    "scenario.campaigns.*.hold_days": "the July 2025 directive's raids hold for three weeks (configs/scenario/crackdown_2025.yaml)",
     "protection.strength_scale": "1 keeps the world's strengths (sim/config/schema.py comment)",
 }
 

@@ -133,8 +133,11 @@ class Raids:
             lowest = candidates[prot <= prot.min() + 1e-12]
             return int(rng.choice(lowest))
         cells = c.cell[candidates]
-        if cells.any():  # small cells in apartments are harder to find than compounds
+        bias = self.cfg.size_bias
+        if cells.any() or bias > 0:  # small cells in apartments are harder to find than compounds, small compounds too
             weight = np.where(cells, CELL_VISIBILITY, 1.0)
+            if bias > 0:  # the large compounds are the known ones: found in proportion to workers^bias (one at least)
+                weight = weight * np.maximum(world.workers.working_at[candidates], 1).astype(float) ** bias
             return int(rng.choice(candidates, p=weight / weight.sum()))
         return int(rng.choice(candidates))
 

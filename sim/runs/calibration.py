@@ -15,7 +15,8 @@ Then: posterior/prior SD per parameter (``sd_ratio``; a parameter with
 ``sd_ratio >= spec.identified_below`` is reported as not identified by the
 targets), pairwise posterior plots, a posterior predictive check on every
 target (``spec.predictive`` particles drawn by weight, each run at a fresh
-replication index), the defaults' fit beside it, and the calibrated overlay
+replication index), the fit of the calibrated point (every parameter at its
+posterior median) beside it, and the calibrated overlays
 ``configs/posterior/<spec.overlay>.yaml`` (weighted posterior medians of the
 world-level keys).  The last generation's particles go to
 ``calibration_posterior.csv``: the draws the verdict's scenario runs use.
@@ -34,13 +35,13 @@ import numpy as np
 from sim.analysis.metrics import mean_ci
 from sim.config.compose import compose_dictconfig
 from sim.config.paths import config_dir
-from sim.runs.abc import Target, WaveModel, alias, distance, targets
+from sim.runs.abc import ProbitModel, Target, WaveModel, alias, distance, targets, to_theta
 from sim.runs.atomic import atomic_write, write_csv
 from sim.runs.calibration_report import SCRIPT, pairs_figure, why_not_identified, write_markdown
 from sim.runs.experiment import Study, base_overrides, flatten
 from sim.runs.provenance import write_sidecar
 
-#: Replication indices of the predictive check and the defaults' fit: far from the hashed indices' typical range is not
+#: Replication indices of the predictive check and the calibrated point's fit: far from the hashed indices' typical range is not
 #: needed (hash collisions are harmless), but a fixed offset keeps the check reproducible and apart from the ABC runs.
 CHECK_OFFSET = 1_000_000
 
@@ -76,6 +77,16 @@ def _sampler(jobs: int, scheduler: str | None) -> Any:
     return pyabc.MulticoreEvalParallelSampler(n_procs=jobs)
 
 
+def _transition(spec: Mapping[str, Any]) -> Any:
+    """The proposal kernel: pyabc's Gaussian KDE (``global``) or one local covariance per particle (``local``)."""
+    import pyabc
+
+    kind, scaling = str(spec["kernel"]), float(spec["kernel_scaling"])
+    if kind == "local":  # each particle's covariance from its nearest neighbours (pyabc LocalTransition)
+        return pyabc.LocalTransition(k_fraction=float(spec["kernel_k_fraction"]), scaling=scaling)
+    return pyabc.MultivariateNormalTransition(scaling=scaling)
+
+
 def _check(model: WaveModel, points: list[dict[str, float]], first: int, jobs: int) -> list[dict[str, float]]:
     from joblib import Parallel, delayed
 
@@ -103,14 +114,39 @@ def _overlay(path: Path, name: str, medians: Mapping[str, float], record: Mappin
     lines = [
         "# @package _global_",
         "# " + "-" * 75,
-        f"# The calibrated raid parameters: weighted posterior medians of the {record['method']} calibration",
+        f"# The calibrated world-level parameters: weighted posterior medians of the {record['method']} calibration",
         f"# to the July 2025 wave ({record['generations']} generations of {record['particles']} particles; results/calibration.json),",
         f"# written by `python {SCRIPT}`; do not edit by hand.  Add to any run with +posterior={name}.",
-        "# Only the world-level raid parameters are here; the campaign's own intensity belongs to its scenario.",
+        "# Only the world-level parameters are here; the wave's own campaigns are in configs/calibrated/.",
         "# " + "-" * 75,
-        "raids:",
     ]
-    lines += [f"  {k.split('.', 1)[1]}: {v:.6g}" for k, v in medians.items() if k.startswith("raids.")]
+    sections: dict[str, list[str]] = {}
+    for k, v in medians.items():
+        if not k.startswith("scenario."):
+            section, rest = k.split(".", 1)
+            sections.setdefault(section, []).append(f"  {rest}: {v:.6g}")
+    for section, entries in sections.items():
+        lines += [f"{section}:", *entries]
+    return atomic_write(path, "\n".join(lines) + "\n")
+
+
+def _campaigns(path: Path, scenario: str, medians: Mapping[str, float], record: Mapping[str, Any]) -> Path:
+    """The calibrated campaign values of ``scenario`` (its ``scenario.campaigns.*`` keys), which the scenario includes."""
+    camp: dict[str, dict[str, float]] = {}
+    for k, v in medians.items():
+        if k.startswith("scenario.campaigns."):
+            name, field = k.removeprefix("scenario.campaigns.").split(".", 1)
+            camp.setdefault(name, {})[field] = v
+    lines = [
+        f"# The calibrated campaign values of scenario {scenario} (package: the scenario, which includes this file).",
+        f"# Weighted posterior medians of the {record['method']} calibration ({record['generations']} generations of "
+        f"{record['particles']} particles;",
+        f"# results/calibration.json), written by `python {SCRIPT}`; do not edit by hand.",
+        "campaigns:",
+    ]
+    for name, fields in camp.items():
+        lines.append(f"  {name}:")
+        lines += [f"    {field}: {v:.6g}" for field, v in fields.items()]
     return atomic_write(path, "\n".join(lines) + "\n")
 
 
@@ -133,7 +169,7 @@ def calibrate(
     spec = study.spec
     prior = {k: [float(v[0]), float(v[1])] for k, v in flatten(spec["prior"]).items()}
     keys = list(prior)
-    names = [alias(k) for k in keys]
+    names = [alias(k, keys) for k in keys]
     tg = targets()
     observed = {n: t.centre for n, t in tg.items()}
     scales = {n: t.scale for n, t in tg.items()}
@@ -141,18 +177,19 @@ def calibrate(
     cfg = study.config
     base = base_overrides(study)
     model = WaveModel(compose_dictconfig(base), keys, tg)
-    dist = pyabc.Distribution(
-        **{n: pyabc.RV("uniform", prior[k][0], prior[k][1] - prior[k][0]) for k, n in zip(keys, names, strict=True)}
-    )
+    # sampled on the probit scale of each uniform prior (sim.runs.abc.ProbitModel): the same prior, no box edges
+    probit = ProbitModel(model, {n: (prior[k][0], prior[k][1]) for k, n in zip(keys, names, strict=True)})
+    dist = pyabc.Distribution(**{n: pyabc.RV("norm", 0.0, 1.0) for n in names})
     out.mkdir(parents=True, exist_ok=True)
     db = out / "calibration.db"
     np.random.seed(int(cfg.seed) % 2**32)  # pyabc proposes from numpy's global generator; the model's streams are its own
     abc = pyabc.ABCSMC(
-        model,
+        probit,
         dist,
         lambda x, x0: distance(x, x0, scales),
         population_size=n_particles,
         eps=pyabc.QuantileEpsilon(initial_epsilon=float(spec["initial_epsilon"]), alpha=float(spec["alpha"])),
+        transitions=_transition(spec),
         sampler=_sampler(jobs, scheduler),
     )
     if analyse_only:
@@ -182,7 +219,8 @@ def calibrate(
         for r in pops.itertuples()
     ]
     frame, w = history.get_distribution(m=0, t=history.max_t)
-    theta = frame[names].to_numpy(float)
+    z = frame[names].to_numpy(float)
+    theta = np.array([[to_theta(z[i, j], *prior[k]) for j, k in enumerate(keys)] for i in range(len(z))], float)
     w = np.asarray(w, float)
     w = w / w.sum()
     prior_sd = {k: (prior[k][1] - prior[k][0]) / math.sqrt(12) for k in keys}
@@ -209,16 +247,18 @@ def calibrate(
     pairs = sorted(
         ((abs(float(corr[i, j])), keys[i], keys[j], float(corr[i, j])) for i in range(len(keys)) for j in range(i)), reverse=True
     )
-    # posterior predictive: particles drawn by weight, each at a fresh replication index; the defaults at the same indices
+    # posterior predictive: particles drawn by weight, each at a fresh replication index; the calibrated point at the same indices
     rng = np.random.default_rng([int(cfg.seed), 12])
     n_check = int(spec["predictive"])
     picks = rng.choice(len(w), size=n_check, p=w)
     draws = [dict(zip(names, theta[i], strict=True)) for i in picks]
     predictive = _check(model, draws, CHECK_OFFSET, jobs)
-    defaults = WaveModel(compose_dictconfig([b for b in base if not b.startswith("+posterior")]), [], tg)
-    at_defaults = _check(defaults, [{}] * int(spec["fit_replications"]), CHECK_OFFSET, jobs)
     ppc = {n: _interval(np.array([s[n] for s in predictive], float), t) for n, t in tg.items()}
-    fit_defaults = {n: _interval(np.array([s[n] for s in at_defaults], float), t) for n, t in tg.items()}
+    # the calibrated point every results study runs at: all posterior medians at once (a point of the marginals, which
+    # need not fit as well as the particles do when the posterior is correlated)
+    point = {n: weighted_quantile(theta[:, j], w, 0.5) for j, n in enumerate(names)}
+    at_point = _check(model, [point] * int(spec["fit_replications"]), CHECK_OFFSET, jobs)
+    fit_point = {n: _interval(np.array([s[n] for s in at_point], float), t) for n, t in tg.items()}
     record = {"method": "ABC-SMC", "generations": len(generations), "particles": n_particles}
     stopped = (
         analyse_only
@@ -229,6 +269,8 @@ def calibrate(
     files: list[Path] = [posterior_csv, gen_csv]
     if write_overlay:
         files.append(_overlay(config_dir() / "posterior" / f"{spec['overlay']}.yaml", str(spec["overlay"]), medians, record))
+        campaigns = str(spec["campaigns"])
+        files.append(_campaigns(config_dir() / "calibrated" / f"{campaigns}.yaml", campaigns, medians, record))
     pairs_figure(out / "calibration.png", keys, prior, theta, w)
     unidentified = [k for k in keys if not post[k]["identified"]]
     why = why_not_identified(generations, ppc, post, pairs, keys, tg)
@@ -271,12 +313,14 @@ def calibrate(
         "why_not_identified": why,
         "strongest_posterior_correlations": [{"a": a, "b": b, "r": r} for _abs, a, b, r in pairs[:5]],
         "posterior_predictive": {"draws": n_check, "first_replication": CHECK_OFFSET, "middle": 0.9, "targets": ppc},
-        "defaults_fit": {
+        "point_fit": {
+            "what": "the calibrated point: every parameter at its weighted posterior median (the overlay files)",
             "replications": int(spec["fit_replications"]),
             "first_replication": CHECK_OFFSET,
-            "targets": fit_defaults,
+            "targets": fit_point,
         },
         "overlay": f"configs/posterior/{spec['overlay']}.yaml" if write_overlay else None,
+        "campaigns_overlay": f"configs/calibrated/{spec['campaigns']}.yaml" if write_overlay else None,
         "overlay_medians": medians,
     }
     files.append(write_sidecar(out / "calibration.png", study.record(), **summary))
@@ -289,7 +333,7 @@ def calibrate(
                     "observed": {n: t.pattern.observed for n, t in tg.items()},
                     "replications": int(spec["fit_replications"]),
                     "predictive_draws": n_check,
-                    "fits": {"defaults (sim/config/schema.py)": fit_defaults, "posterior predictive": ppc},
+                    "fits": {"calibrated point (posterior medians)": fit_point, "posterior predictive": ppc},
                 },
                 indent=2,
             )

@@ -46,16 +46,14 @@ def why_not_identified(
     if missed:
         out.append(
             "The posterior predictive misses "
-            + ", ".join(f"`{n}` (in range {ppc[n]['share_in_range']:.0%})" for n in missed)
-            + ": the targets pull against each other in this model"
-            + (
-                f" (e.g. about {tg['raids_july_2025'].centre:g} raids in a month but only "
-                f"{tg['locations_first_three_weeks'].centre:g} distinct locations struck in three weeks, where random "
-                "targeting strikes a new compound with almost every raid)"
-                if {"raids_july_2025", "locations_first_three_weeks"} <= set(tg)
-                else ""
+            + ", ".join(
+                f"`{n}` (in range {ppc[n]['share_in_range']:.0%}; median {ppc[n]['q50']:.4g} "
+                f"{'above' if ppc[n]['q50'] > tg[n].pattern.hi else 'below' if ppc[n]['q50'] < tg[n].pattern.lo else 'inside'} "
+                f"{tg[n].pattern.lo:g}..{tg[n].pattern.hi:g})"
+                for n in missed
             )
-            + ", so no parameter set fits all of them and the fit spreads along the compromise."
+            + ": no parameter set in the prior fits every target at once in this model, and the fit spreads along the "
+            "compromise between them."
         )
     if pairs:
         _abs, a, b, r = pairs[0]
@@ -66,12 +64,7 @@ def why_not_identified(
         )
     ident = [k for k in keys if post[k]["identified"]]
     if ident:
-        out.append(
-            "Identified: " + ", ".join(f"`{k}` (sd ratio {post[k]['sd_ratio']:.2f})" for k in ident) + ", the raid rate the "
-            "raid counts speak to directly."
-            if any(k.endswith("peak_raid_rate") for k in ident)
-            else "Identified: " + ", ".join(f"`{k}`" for k in ident) + "."
-        )
+        out.append("Identified: " + ", ".join(f"`{k}` (sd ratio {post[k]['sd_ratio']:.2f})" for k in ident) + ".")
     return out
 
 
@@ -99,9 +92,9 @@ def pairs_figure(path: Path, names: list[str], prior: Mapping[str, list[float]],
                 ax.axis("off")
             ax.tick_params(labelsize=5)
             if i == d - 1:
-                ax.set_xlabel(alias(names[j]), fontsize=6)
+                ax.set_xlabel(alias(names[j], names), fontsize=6)
             if j == 0 and i > 0:
-                ax.set_ylabel(alias(names[i]), fontsize=6)
+                ax.set_ylabel(alias(names[i], names), fontsize=6)
     fig.suptitle("ABC-SMC posterior, last generation (axes span the priors)", fontsize=9)
     fig.tight_layout()
     atomic_savefig(fig, path, dpi=90)
@@ -166,22 +159,30 @@ def write_markdown(out: Path, study: Study, s: Mapping[str, Any], keys: list[str
         )
     lines += ["", "Strongest posterior correlations (trade-offs the targets cannot separate):", ""]
     lines += [f"- `{c['a']}` and `{c['b']}`: r = {c['r']:+.2f}" for c in s["strongest_posterior_correlations"]]
-    ppc, fit = s["posterior_predictive"], s["defaults_fit"]
+    ppc, fit = s["posterior_predictive"], s["point_fit"]
     lines += [
         "",
-        f"## Posterior predictive check ({ppc['draws']} draws by weight, each at its own fresh replication) and the defaults "
-        f"({fit['replications']} replications)",
+        f"## Posterior predictive check ({ppc['draws']} draws by weight, each at its own fresh replication) and the "
+        f"calibrated point ({fit['replications']} replications with every parameter at its posterior median)",
         "",
-        "| target | window (days) | observed | allowed | predictive median [5%, 95%] | share in range | defaults mean [95% CI] | defaults share in range |",
+        "| target | window (days after the directive) | observed | allowed | predictive median [5%, 95%] | share in range | "
+        "calibrated point mean [95% CI] | point share in range |",
         "|---|---|---|---|---|---|---|---|",
     ]
     for n, t in s["targets"].items():
         p, d = ppc["targets"][n], fit["targets"][n]
         lines.append(
-            f"| {n} | {t['window'][0]}-{t['window'][1]} | {t['observed']} ({t['citation']}) | {t['lo']:g}..{t['hi']:g} | "
+            f"| {n} | {t['window'][0]} to {t['window'][1]} | {t['observed']} ({t['citation']}) | {t['lo']:g}..{t['hi']:g} | "
             f"{p['q50']:.4g} [{p['q05']:.4g}, {p['q95']:.4g}] | {p['share_in_range']:.2f} | "
             f"{d['mean']:.4g} [{d['ci_low']:.4g}, {d['ci_high']:.4g}] | {d['share_in_range']:.2f} |"
         )
+    off = [n for n, d in fit["targets"].items() if not d["lo"] <= d["mean"] <= d["hi"]]
+    lines += [
+        "",
+        "At the calibrated point the mean over replications lies in the allowed range for "
+        f"{len(fit['targets']) - len(off)} of {len(fit['targets'])} targets"
+        + (": not for " + ", ".join(f"`{n}`" for n in off) + "." if off else "."),
+    ]
     nid = s["not_identified"]
     lines += [
         "",
@@ -196,7 +197,9 @@ def write_markdown(out: Path, study: Study, s: Mapping[str, Any], keys: list[str
     if s["overlay"]:
         lines += [
             "",
-            f"The calibrated world: `{s['overlay']}` holds the weighted posterior medians of the `raids.*` keys (`+posterior=...`).",
+            f"The calibrated world: `{s['overlay']}` holds the weighted posterior medians of the `raids.*` keys "
+            f"(`+posterior=...`), and `{s['campaigns_overlay']}` those of the wave's campaign keys, which the scenario "
+            "includes.",
         ]
     lines += ["", "Pairwise posterior: `calibration.png`."]
     return atomic_write(out / "calibration.md", "\n".join(lines) + "\n")
