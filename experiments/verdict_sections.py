@@ -324,7 +324,7 @@ def phase_section(rows: list[dict[str, str]], sec: Section, k: Constants) -> lis
 
 
 def fit_section(fit: dict, calibration: dict, validation: dict, k: Constants) -> list[str]:
-    label = next(key for key in fit["fits"] if key.startswith("defaults"))
+    label = next(key for key in fit["fits"] if key.startswith("calibrated point"))
     f, ppc = fit["fits"][label], fit["fits"]["posterior predictive"]
     out = [
         "## 6. How well the calibrated model reproduces the July 2025 wave, and which patterns test it",
@@ -334,11 +334,11 @@ def fit_section(fit: dict, calibration: dict, validation: dict, k: Constants) ->
         f"{whole(calibration['particles'])} particles, {whole(calibration['simulations'])} simulations, tolerance down to "
         f"{fmt(calibration['generation_table'][-1]['epsilon'])} (root mean square misfit in half-widths of the allowed "
         "ranges). Each target in the window it was reported in; the posterior predictive check draws "
-        f"{whole(fit['predictive_draws'])} particles by weight, each at a fresh replication, beside the hand-set "
-        f"defaults ({whole(fit['replications'])} replications):",
+        f"{whole(fit['predictive_draws'])} particles by weight, each at a fresh replication, beside the calibrated "
+        f"point every result below runs at (all posterior medians, {whole(fit['replications'])} replications):",
         "",
         "| target | observed | allowed | posterior predictive: median [range of the middle "
-        f"{pct(k.put('predictive_middle', 0.9, 'sim/runs/calibration.py: the predictive check reports q05-q95'))}] | share in range | defaults: mean "
+        f"{pct(k.put('predictive_middle', 0.9, 'sim/runs/calibration.py: the predictive check reports q05-q95'))}] | share in range | calibrated point: mean "
         f"[{pct(k.ci_level)} CI] | share in range |",
         "|---|---|---|---|---|---|---|",
     ]
