@@ -63,8 +63,8 @@ def block(region: dict) -> str:
     )
 
 
-def results_block(scenarios: dict[str, dict[str, str]], versus: dict, ages: dict[str, str]) -> str:
-    c, b = scenarios["crackdown_2025"], scenarios["baseline"]
+def results_block(scenarios: dict[str, dict[str, str]], versus: dict, ages: dict[str, str], fit: dict) -> str:
+    b = scenarios["baseline"]
     on = ", ".join(f"`{f}`" for f, a in ages.items() if a == "calibrated") or "none"
     before = ", ".join(f"`{f}`" for f, a in ages.items() if a != "calibrated")
 
@@ -72,19 +72,31 @@ def results_block(scenarios: dict[str, dict[str, str]], versus: dict, ages: dict
         m, lo, hi = (float(row[k]) for k in (name, f"{name}_ci_low", f"{name}_ci_high"))
         return f"{m:,.{digits}f} [{lo:,.{digits}f}, {hi:,.{digits}f}]"
 
+    label = next(k for k in fit["fits"] if k.startswith("calibrated point"))
+    point = fit["fits"][label]
+    inside = [n for n, t in point.items() if t["lo"] <= t["mean"] <= t["hi"]]
+
+    def target(n: str) -> str:
+        t = point[n]
+        digits = 3 if t["hi"] <= 1 else 0
+        return (
+            f"`{n}` {t['mean']:,.{digits}f} [{t['ci_low']:,.{digits}f}, {t['ci_high']:,.{digits}f}] against "
+            f"{t['lo']:,.{digits}f}..{t['hi']:,.{digits}f} ({fit['observed'][n]})"
+        )
+
     return "\n".join(
         [
             RESULTS_START,
-            f"In the window the July 2025 wave was reported in, the calibrated world gives ({c['replications']} replications, "
-            f"[`results/scenarios.csv`](results/scenarios.csv)) `raids_30d` {col(c, 'raids_30d', 0)} (reported ~140), "
-            f"`arrests_30d` {col(c, 'arrests_30d', 0)} (reported > 3,000: "
-            f"{'met' if float(c['arrests_30d_ci_low']) > 3000 else 'the model falls short'}) and a low-level share of "
-            f"{col(c, 'low_level_share', 3)} (reported ~0.984). "
+            f"In the windows their sources counted (from the campaign's start on 27 June 2025), the calibrated point "
+            f"({fit['replications']} replications, [`results/calibration_fit.json`](results/calibration_fit.json)) puts "
+            f"{len(inside)} of {len(point)} July 2025 targets inside their allowed ranges: "
+            + "; ".join(target(n) for n in point)
+            + ". "
             f"Without a crackdown the number of compounds founded varies between replications "
             f"({col(b, 'compounds_founded', 0)}): growth stops where building no longer pays, not at a room cap.  "
             "[`results/verdict.md`](results/verdict.md) is written by `python experiments/verdict.py` from these files. "
             f"Made on the calibrated world (ABC-SMC posterior medians, `+posterior=july_2025`): {on}"
-            + (f"; made before it and not yet rerun (hand-set raid parameters): {before}." if before else "."),
+            + (f"; made before the current calibration and not yet rerun: {before}." if before else "."),
             "",
             f"Version 1 comparison: a Cambodia replication with `counterfactual=false` cost {versus['ratio_median']:.2f}x "
             f"the version-1 replication in CPU time (median of {len(versus['rounds'])} alternating rounds, "
@@ -364,7 +376,8 @@ def main() -> None:
     text = _replace(readme.read_text(), START, END, block(region))
     from verdict_sources import model_age
 
-    text = _replace(text, RESULTS_START, RESULTS_END, results_block(scenarios, versus, model_age(res, ROOT)))
+    fit = json.loads((res / "calibration_fit.json").read_text())
+    text = _replace(text, RESULTS_START, RESULTS_END, results_block(scenarios, versus, model_age(res, ROOT), fit))
     bench = json.loads((res / "benchmark.json").read_text())
     draws = json.loads((res / "benchmark_draws.json").read_text())
 

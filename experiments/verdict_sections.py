@@ -487,9 +487,9 @@ def limits_section(calibration: dict, age: dict[str, str]) -> list[str]:
     ]
     if files("before"):
         lines.append(
-            "- Made before the results studies ran the calibrated world (issue 12), by the commit their sidecars "
-            f"record: {files('before')}; not yet rerun on it, so their numbers are those of the hand-set raid "
-            f"parameters. On the calibrated world: {files('calibrated') or 'none'}."
+            "- Made before the results studies ran the current calibration (the two-campaign July 2025 wave), by the "
+            f"commit their sidecars record: {files('before')}; not yet rerun on it, so their numbers are those of an "
+            f"earlier calibration. On the current one: {files('calibrated') or 'none'}."
         )
     if files("unknown"):
         lines.append(f"- Git could not date {files('unknown')} against the calibrated world.")

@@ -163,7 +163,7 @@ def write_markdown(out: Path, study: Study, s: Mapping[str, Any], keys: list[str
     lines += [
         "",
         f"## Posterior predictive check ({ppc['draws']} draws by weight, each at its own fresh replication) and the "
-        f"calibrated point ({fit['replications']} replications with every parameter at its posterior median)",
+        f"calibrated point ({fit['replications']} replications)",
         "",
         "| target | window (days after the directive) | observed | allowed | predictive median [5%, 95%] | share in range | "
         "calibrated point mean [95% CI] | point share in range |",
@@ -177,11 +177,18 @@ def write_markdown(out: Path, study: Study, s: Mapping[str, Any], keys: list[str
             f"{d['mean']:.4g} [{d['ci_low']:.4g}, {d['ci_high']:.4g}] | {d['share_in_range']:.2f} |"
         )
     off = [n for n, d in fit["targets"].items() if not d["lo"] <= d["mean"] <= d["hi"]]
+    med = s["medians_fit"]["targets"]
+    med_off = [n for n, d in med.items() if not d["lo"] <= d["mean"] <= d["hi"]]
+    search = fit["search"]
     lines += [
         "",
-        "At the calibrated point the mean over replications lies in the allowed range for "
+        f"The calibrated point is {fit['what']} (root mean square misfit {search['best_score']:.2f} half-widths; "
+        f"the candidates' middle 90%: {search['scores_q05_q50_q95'][0]:.2f}-{search['scores_q05_q50_q95'][2]:.2f}). "
+        "There the mean over replications lies in the allowed range for "
         f"{len(fit['targets']) - len(off)} of {len(fit['targets'])} targets"
-        + (": not for " + ", ".join(f"`{n}`" for n in off) + "." if off else "."),
+        + (": not for " + ", ".join(f"`{n}`" for n in off) + "." if off else ".")
+        + f" Every parameter at its posterior median at once would put {len(med) - len(med_off)} of {len(med)} "
+        "inside" + (": not " + ", ".join(f"`{n}` ({med[n]['mean']:.4g})" for n in med_off) + "." if med_off else "."),
     ]
     nid = s["not_identified"]
     lines += [
@@ -197,9 +204,8 @@ def write_markdown(out: Path, study: Study, s: Mapping[str, Any], keys: list[str
     if s["overlay"]:
         lines += [
             "",
-            f"The calibrated world: `{s['overlay']}` holds the weighted posterior medians of the `raids.*` keys "
-            f"(`+posterior=...`), and `{s['campaigns_overlay']}` those of the wave's campaign keys, which the scenario "
-            "includes.",
+            f"The calibrated world: `{s['overlay']}` holds the calibrated point's world-level keys "
+            f"(`+posterior=...`), and `{s['campaigns_overlay']}` its campaign keys, which the scenario includes.",
         ]
     lines += ["", "Pairwise posterior: `calibration.png`."]
     return atomic_write(out / "calibration.md", "\n".join(lines) + "\n")
