@@ -136,3 +136,32 @@ def test_sparse_shuffle_is_the_dense_one():
             u = rng.random(k)
             assert np.array_equal(kernels._sparse_fisher_yates(m, u), kernels._fisher_yates(m, u)), (m, k)
             assert np.array_equal(kernels._sparse_fisher_yates.python(m, u[:50]), kernels._fisher_yates(m, u[:50]))
+
+
+def test_tally_is_the_bincount_it_replaced():
+    rng = np.random.default_rng(8)
+    for size, k in ((1, 0), (5, 40), (400, 1_300)):
+        keys = rng.integers(0, size, k).astype(np.int32)
+        for step in (1, -1):
+            counter = rng.integers(0, 1_000, size)
+            want = counter + step * np.bincount(keys, minlength=size)
+            kernels.tally(counter, keys, step)
+            assert np.array_equal(counter, want)
+            again = counter.copy()
+            kernels.tally.python(again, keys, -step)
+            kernels.tally(again, keys, step)
+            assert np.array_equal(again, counter)
+
+
+def test_due_rows_is_the_numpy_selection_it_replaced():
+    rng = np.random.default_rng(9)
+    status = rng.integers(0, 3, 500).astype(np.int8)
+    for n in (0, 1, 50, 300):
+        rows = rng.integers(0, 500, 400)
+        due = rng.integers(0, 6, 400).astype(np.int32)
+        for day in range(7):
+            picked = rows[:n][due[:n] == day]
+            want = picked[status[picked] == 1]
+            got = kernels.due_rows(rows, due, n, day, status, 1)
+            assert got.dtype == np.int64 and np.array_equal(got, want)
+            assert np.array_equal(kernels.due_rows.python(rows, due, n, day, status, 1), want)

@@ -183,6 +183,40 @@ def move_rows(
 
 
 @compiled
+def tally(counter: np.ndarray, keys: np.ndarray, step: int) -> None:
+    """``counter[key] += step`` for every key of ``keys``, repeats included.
+
+    What ``counter += step * np.bincount(keys, minlength=counter.size)`` does,
+    without the bincount's full-length temporary: the per-compound counts
+    change by a few hundred rows a call, the counter has a row per compound.
+    """
+    for key in keys:
+        counter[key] += step
+
+
+@compiled
+def due_rows(rows: np.ndarray, due: np.ndarray, n: int, day: int, status: np.ndarray, want: int) -> np.ndarray:
+    """The rows of ``rows[:n]`` due on ``day`` (``due[i] == day``) and still in status ``want``, in their order.
+
+    One pass over the pipeline, instead of numpy's comparison, mask, gather
+    and a second mask and gather over today's few.
+    """
+    today = 0
+    for i in range(n):  # count first: the pipeline is long and today's share of it small
+        if due[i] == day:
+            today += 1
+    out = np.empty(today, np.int64)
+    got = 0
+    for i in range(n):
+        if due[i] == day:
+            r = rows[i]
+            if status[r] == want:
+                out[got] = r
+                got += 1
+    return out[:got].copy() if got < today else out
+
+
+@compiled
 def swap_remove(members: np.ndarray, count: int, pos: np.ndarray, idx: np.ndarray) -> int:
     """Remove rows ``idx`` from the index ``members[:count]`` (positions in ``pos``); returns the new count.
 

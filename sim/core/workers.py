@@ -94,16 +94,18 @@ class WorkerPool:
         if k == 0:
             return np.empty(0, np.int64)
         self._reserve(k)
-        idx = np.arange(self.n, self.n + k)
-        self.n += k
-        self.status[idx] = status
-        self.compound[idx] = compound
-        self.nationality[idx] = nationality
-        self.trafficked[idx] = trafficked
-        self.since[idx] = day
-        self.due[idx] = due
+        start, end = self.n, self.n + k
+        self.n = end
+        # new rows are a contiguous block: slice writes, not the fancy-indexed ones an index array would need
+        self.status[start:end] = status
+        self.compound[start:end] = compound
+        self.nationality[start:end] = nationality
+        self.trafficked[start:end] = trafficked
+        self.since[start:end] = day
+        self.due[start:end] = due
         self.totals[status] += k
         self._count_compounds(status, compound, +1)
+        idx = np.arange(start, end)
         if status in self._members:
             self._join(status, idx)
         self.ledger.append(LedgerEntry(day, CREATED, status, k, reason))
@@ -212,7 +214,7 @@ class WorkerPool:
             target = self.transit_to
         else:
             return
-        target += sign * np.bincount(compounds, minlength=target.size)
+        kernels.tally(target, np.asarray(compounds, np.int32), sign)
 
     # ------------------------------------------------------------------ arrivals
     def schedule_arrivals(self, due: np.ndarray, idx: np.ndarray) -> None:
@@ -237,7 +239,7 @@ class WorkerPool:
         """Rows due today that are still in transit (taken off the pipeline), in the order they were scheduled.
 
         The pipeline is two flat arrays (rows, due days) in scheduling order:
-        one comparison a day finds today's arrivals, instead of a sort and a
+        one compiled pass a day finds today's arrivals, instead of a sort and a
         list per due day at every scheduling.
         """
         n = self._pending_n
@@ -245,8 +247,7 @@ class WorkerPool:
             keep = np.flatnonzero(self._pending_due[:n] >= day)
             n = self._pending_n = keep.size
             self._pending_rows[:n], self._pending_due[:n] = self._pending_rows[keep], self._pending_due[keep]
-        idx = self._pending_rows[:n][self._pending_due[:n] == day]
-        return idx[self.status[idx] == IN_TRANSIT]
+        return kernels.due_rows(self._pending_rows, self._pending_due, n, day, self.status, IN_TRANSIT)
 
     # ------------------------------------------------------------------ queries
     def where(self, status: int) -> np.ndarray:
