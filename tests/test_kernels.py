@@ -165,3 +165,34 @@ def test_due_rows_is_the_numpy_selection_it_replaced():
             got = kernels.due_rows(rows, due, n, day, status, 1)
             assert got.dtype == np.int64 and np.array_equal(got, want)
             assert np.array_equal(kernels.due_rows.python(rows, due, n, day, status, 1), want)
+
+
+def test_move_rows_does_what_the_numpy_move_does():
+    """WorkerPool.move with a known source (the compiled pass) against its numpy path (no source given):
+    the same rows, counters, totals, and the same indexes in the same order."""
+    from sim.core.workers import FLED, IN_TRANSIT, N_STATUS, TRACKED, WORKING, WorkerPool
+
+    rng = np.random.default_rng(11)
+    pools = [WorkerPool(3_000, 30), WorkerPool(3_000, 30)]
+    compounds = rng.integers(0, 30, 2_000).astype(np.int32)
+    for pool in pools:
+        pool.create(compounds, np.zeros(2_000, np.int16), np.zeros(2_000, bool), 0, np.zeros(2_000, np.int32), status=WORKING)
+    for day in range(1, 60):
+        source = int(rng.choice([WORKING, FLED, IN_TRANSIT, *TRACKED]))
+        have = pools[0].where(source) if source in TRACKED else np.flatnonzero(pools[0].status[: pools[0].n] == source)
+        if have.size == 0:
+            continue
+        rows = rng.permutation(have)[: rng.integers(1, min(have.size, 80) + 1)].astype(np.int64)
+        new_status = int(rng.choice([s for s in range(N_STATUS) if s != source]))
+        compound = rng.integers(0, 30, rows.size).astype(np.int32) if rng.random() < 0.4 else None
+        due = rng.integers(day, day + 30, rows.size).astype(np.int32) if rng.random() < 0.4 else None
+        pools[0].move(rows.copy(), new_status, day, "x", compound=compound, due=due, source=source)
+        pools[1].move(rows.copy(), new_status, day, "x", compound=compound, due=due)
+        a, b = pools
+        for name in ("status", "since", "compound", "due", "totals", "working_at", "transit_to"):
+            assert np.array_equal(getattr(a, name), getattr(b, name)), name
+        for s in TRACKED:
+            assert np.array_equal(a.where(s), b.where(s))
+            assert np.array_equal(a._pos[a.where(s)], np.arange(a.where(s).size))
+        assert a.ledger == b.ledger
+        a.audit()

@@ -56,7 +56,9 @@ class WorkerPool:
         # not scan every row ever created: members[s][:count[s]] are its rows, pos[row] a row's place there
         # (a row is in one status at a time, so one pos array serves them all); removal swaps in the last
         self._members: dict[int, np.ndarray] = {s: np.zeros(1024, np.int64) for s in TRACKED}
-        self._count: dict[int, int] = dict.fromkeys(TRACKED, 0)
+        # count[s] for a tracked status, -1 for the others: an array, so the move kernel updates it in place
+        self._count = np.full(N_STATUS, -1, np.int64)
+        self._count[list(TRACKED)] = 0
         self._pos = np.zeros(capacity, np.int64)  # meaningful only for rows in a tracked status
 
     # ------------------------------------------------------------------ growth
@@ -132,36 +134,7 @@ class WorkerPool:
         if k == 0:
             return
         if source is not None and source != new_status:  # the usual case: one compiled pass over the rows
-            rows = np.asarray(idx, np.int64)
-            if source in self._members and np.shares_memory(rows, self._members[source]):
-                rows = rows.copy()  # a view of the index it is about to change (where()'s result)
-            self.ledger.append(LedgerEntry(day, source, new_status, k, reason))
-            self.totals[source] -= k
-            self.totals[new_status] += k
-            if new_status in self._members:
-                self._room(new_status, k)
-            src, dst = kernels.move_rows(
-                rows,
-                new_status,
-                day,
-                NO_CHANGE if compound is None else np.atleast_1d(np.asarray(compound, np.int32)),
-                NO_CHANGE_DAY if due is None else np.asarray(due, np.int32),
-                self.status,
-                self.since,
-                self.compound,
-                self.due,
-                self._counter(source),
-                self._counter(new_status),
-                self._members.get(source, NO_INDEX),
-                self._count.get(source, -1),
-                self._members.get(new_status, NO_INDEX),
-                self._count.get(new_status, -1),
-                self._pos,
-            )
-            if source in self._count:
-                self._count[source] = src
-            if new_status in self._count:
-                self._count[new_status] = dst
+            self._move_from(source, np.asarray(idx, np.int64), new_status, day, reason, compound, due)
             return
         old = self.status[idx]
         old_comp = self.compound[idx]
@@ -184,6 +157,46 @@ class WorkerPool:
             self._count_compounds(new_status, self.compound[idx], +1)
         if new_status in self._members:
             self._join(new_status, np.asarray(idx))
+
+    def _move_from(
+        self,
+        source: int,
+        rows: np.ndarray,
+        new_status: int,
+        day: int,
+        reason: str,
+        compound: np.ndarray | int | None,
+        due: np.ndarray | None,
+    ) -> None:
+        """:meth:`move` of rows all in ``source``: one compiled call does the counts, the indexes and the rows.
+
+        A flow moves a few hundred rows at a time, so the Python around the
+        kernel is a good part of a move's cost: the kernel also updates the
+        status totals and index counts, which are arrays for that reason.
+        """
+        src_index = self._members.get(source, NO_INDEX)
+        if rows.base is src_index:  # a view of the index it is about to change (where()'s result)
+            rows = rows.copy()
+        self.ledger.append(LedgerEntry(day, source, new_status, rows.size, reason))
+        kernels.move_rows(
+            rows,
+            source,
+            new_status,
+            day,
+            NO_CHANGE if compound is None else np.atleast_1d(np.asarray(compound, np.int32)),
+            NO_CHANGE_DAY if due is None else np.asarray(due, np.int32),
+            self.status,
+            self.since,
+            self.compound,
+            self.due,
+            self._counter(source),
+            self._counter(new_status),
+            src_index,
+            self._room(new_status, rows.size) if new_status in self._members else NO_INDEX,
+            self._count,
+            self.totals,
+            self._pos,
+        )
 
     def _counter(self, status: int) -> np.ndarray:
         """The per-compound counter a status keeps (working, in transit), or an empty array."""
