@@ -167,6 +167,80 @@ def test_due_rows_is_the_numpy_selection_it_replaced():
             assert np.array_equal(kernels.due_rows.python(rows, due, n, day, status, 1), want)
 
 
+def _books_by_numpy(
+    status, cell, equipment, working_at, connectivity, output, cell_output, per_effort, share, cost, upkeep, closed
+):
+    """The daily books as the numpy expression the kernel replaced (sim.mechanisms.operations, before it)."""
+    working = working_at.astype(float)
+    factor = np.where(cell, output[status] * cell_output, output[status])
+    kit = np.divide(equipment, working, out=np.ones(status.size), where=working > 0)
+    effort = working * np.minimum(kit, 1.0) * factor * connectivity
+    revenue = per_effort * effort
+    bribes = share * revenue
+    standing = status != closed
+    upkeep_each = np.where(standing & ~cell, upkeep, 0.0)
+    profit = np.where(standing, revenue - bribes - cost * working - upkeep_each, 0.0)
+    return working, effort, revenue, bribes, profit
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_books_are_the_numpy_books_to_the_last_bit(seed):
+    rng = np.random.default_rng(seed)
+    n = 300
+    status = rng.integers(0, 6, n).astype(np.int8)
+    cell = rng.random(n) < 0.2
+    working_at = rng.integers(0, 400, n) * (rng.random(n) < 0.9)
+    equipment = rng.uniform(0.0, 500.0, n)
+    connectivity = np.where(rng.random(n) < 0.3, rng.uniform(0.1, 1.0, n), 1.0)
+    output = rng.uniform(0.0, 1.0, 6)
+    args = (status, cell, equipment, working_at, connectivity, output, 0.37, 41.3 * 0.93, 0.17, 11.9, 523.0, 5)
+    want = _books_by_numpy(*args)
+    for got in (kernels.books(*args), kernels.books.python(*args)):
+        for g, w in zip(got, want, strict=True):
+            assert g.tobytes() == w.tobytes()
+
+
+def test_weighted_counts_is_bincount_to_the_last_bit():
+    rng = np.random.default_rng(10)
+    for n, size in ((0, 4), (1, 1), (500, 15), (2_000, 354)):
+        keys = rng.integers(0, size, n).astype(np.int32)
+        weights = rng.standard_normal(n) * 10.0 ** rng.integers(-3, 6, n)
+        for minlength in (0, size, size + 3):
+            want = np.bincount(keys, weights, minlength=minlength)
+            assert kernels.weighted_counts(keys, weights, minlength).tobytes() == want.tobytes()
+            assert kernels.weighted_counts.python(keys, weights, minlength).tobytes() == want.tobytes()
+
+
+def _settle_by_numpy(profit, owner, status, counts_loss, loss_days, tolerance, capital, retained, keep):
+    """Finance.settle's arithmetic as the numpy it was (sim.mechanisms.finance, before the kernel)."""
+    n = profit.size
+    days = loss_days[:n]
+    loss_days[:n] = np.where(counts_loss[status], np.where(profit < 0, days + 1, 0), days)
+    gain = np.bincount(owner, profit, minlength=capital.size)
+    capital += np.where(gain > 0, retained * gain * keep, gain)
+    return bool((loss_days > tolerance).any()), bool((capital < 0).any())
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_settle_is_the_numpy_settlement_to_the_last_bit(seed):
+    rng = np.random.default_rng(seed)
+    n, n_bosses = 200, 40
+    profit = rng.standard_normal(n) * 5_000.0 * (rng.random(n) < 0.8)
+    owner = rng.integers(0, n_bosses, n).astype(np.int32)
+    status = rng.integers(0, 6, n).astype(np.int8)
+    counts_loss = np.isin(np.arange(6), (0, 1, 4))
+    loss_days = rng.integers(0, 40, n + 7).astype(np.int32)  # longer than the compounds: the table grows ahead
+    capital = rng.uniform(-1e4, 1e6, n_bosses)
+    keep = rng.uniform(0.5, 1.0, n_bosses)
+    for tolerance in (10, 45):
+        days_np, capital_np = loss_days.copy(), capital.copy()
+        want = _settle_by_numpy(profit, owner, status, counts_loss, days_np, tolerance, capital_np, 0.6, keep)
+        for fn in (kernels.settle, kernels.settle.python):
+            days, cap = loss_days.copy(), capital.copy()
+            assert tuple(fn(profit, owner, status, counts_loss, days, tolerance, cap, 0.6, keep)) == want
+            assert np.array_equal(days, days_np) and cap.tobytes() == capital_np.tobytes()
+
+
 def test_move_rows_does_what_the_numpy_move_does():
     """WorkerPool.move with a known source (the compiled pass) against its numpy path (no source given):
     the same rows, counters, totals, and the same indexes in the same order."""

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.core import kernels
 from sim.core.compounds import COMPOUND_STATUS, LAYING_LOW, OPERATING, REBUILDING
 from sim.core.context import Context
 from sim.core.world import Boss
@@ -44,21 +45,30 @@ class Finance:
         n = compound_profit.size
         if self.loss_days.size < n:
             self.loss_days = np.concatenate([self.loss_days, np.zeros(n - self.loss_days.size, np.int32)])
-        working = IS_TRYING[status]
-        losing = compound_profit < 0
-        days = self.loss_days[:n]
-        self.loss_days[:n] = np.where(working, np.where(losing, days + 1, 0), days)
-        self._any_losing = bool((self.loss_days > self.cfg.loss_tolerance_days).any())
         world = self.ctx.world
-        retained = self.ctx.config.operations.profit_retained
         n_bosses = len(world.bosses)
-        gain = np.bincount(owner, compound_profit, minlength=n_bosses)
         if self._keep.size < n_bosses:
             self._keep = np.concatenate([self._keep, np.full(n_bosses - self._keep.size, 1.0 - self.cfg.laundering_loss)])
         capital = world.accounts.of(n_bosses)
-        capital += np.where(gain > 0, retained * gain * self._keep[:n_bosses], gain)  # profit is laundered, a loss is whole
+        self._any_losing, in_debt = kernels.settle(
+            compound_profit,
+            owner,
+            status,
+            IS_TRYING,
+            self.loss_days,
+            self.cfg.loss_tolerance_days,
+            capital,
+            self.ctx.config.operations.profit_retained,
+            self._keep[:n_bosses],
+        )  # profit is laundered (a share kept), a loss is whole
+        if in_debt or self.debt_days:  # most days nobody is in debt, or was
+            self._count_debt_days(capital)
+
+    def _count_debt_days(self, capital: np.ndarray) -> None:
+        """Days in a row each boss's capital has been negative (kept only for bosses free to pay)."""
+        bosses = self.ctx.world.bosses
         for b in sorted(set(np.flatnonzero(capital < 0).tolist()) | self.debt_days.keys()):
-            if capital[b] < 0 and world.bosses[b].free:
+            if capital[b] < 0 and bosses[b].free:
                 self.debt_days[b] = self.debt_days.get(b, 0) + 1
             elif b in self.debt_days:
                 del self.debt_days[b]
