@@ -33,6 +33,7 @@ class Finance:
         self.debt_days: dict[int, int] = {}  # boss -> consecutive days with negative capital
         self._keep = np.zeros(0)  # per boss: the share of profit left after laundering
         self._any_losing = False  # whether any loss count is past the tolerance (counts change only in settle)
+        self._losing: set[int] | None = None  # which ones: listed at the first ask after a settlement
 
     def settle(self, compound_profit: np.ndarray, owner: np.ndarray, status: np.ndarray) -> None:
         """Book one day's profit per compound into its owner's capital and count losing days.
@@ -61,6 +62,7 @@ class Finance:
             self.ctx.config.operations.profit_retained,
             self._keep[:n_bosses],
         )  # profit is laundered (a share kept), a loss is whole
+        self._losing = None
         if in_debt or self.debt_days:  # most days nobody is in debt, or was
             self._count_debt_days(capital)
 
@@ -76,6 +78,18 @@ class Finance:
     def losing(self, compound: int) -> bool:
         """Whether a compound has lost money for longer than the boss tolerates."""
         return compound < self.loss_days.size and self.loss_days[compound] > self.cfg.loss_tolerance_days
+
+    def losing_compounds(self) -> set[int]:
+        """Every compound that has lost money for longer than the boss tolerates (read-only; see :meth:`losing`).
+
+        Listed once per settlement, at the first ask: a day has one
+        settlement and several boss reviews, and a review asking
+        :meth:`losing` of each of the boss's compounds cost more than the list.
+        """
+        if self._losing is None:
+            past = self.loss_days > self.cfg.loss_tolerance_days
+            self._losing = set(np.flatnonzero(past).tolist()) if self._any_losing else set()
+        return self._losing
 
     def any_losing(self) -> bool:
         """Whether any compound has lost money for longer than bosses tolerate (reviews skip the check otherwise).
