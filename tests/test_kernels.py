@@ -153,18 +153,23 @@ def test_tally_is_the_bincount_it_replaced():
             assert np.array_equal(again, counter)
 
 
-def test_due_rows_is_the_numpy_selection_it_replaced():
+def test_pop_due_is_the_numpy_selection_it_replaced():
+    """Today's rows still in the status, in pipeline order; the entries still to come kept in order; the past dropped."""
     rng = np.random.default_rng(9)
     status = rng.integers(0, 3, 500).astype(np.int8)
     for n in (0, 1, 50, 300):
-        rows = rng.integers(0, 500, 400)
-        due = rng.integers(0, 6, 400).astype(np.int32)
         for day in range(7):
+            rows = rng.integers(0, 500, 400)
+            due = rng.integers(0, 7, 400).astype(np.int32)
             picked = rows[:n][due[:n] == day]
             want = picked[status[picked] == 1]
-            got = kernels.due_rows(rows, due, n, day, status, 1)
-            assert got.dtype == np.int64 and np.array_equal(got, want)
-            assert np.array_equal(kernels.due_rows.python(rows, due, n, day, status, 1), want)
+            later = due[:n] > day
+            want_rows, want_due = rows[:n][later], due[:n][later]
+            for fn in (kernels.pop_due, kernels.pop_due.python):
+                r, d = rows.copy(), due.copy()
+                got, kept = fn(r, d, n, day, status, 1)
+                assert got.dtype == np.int64 and np.array_equal(got, want)
+                assert np.array_equal(r[:kept], want_rows) and np.array_equal(d[:kept], want_due)
 
 
 def _books_by_numpy(

@@ -207,25 +207,31 @@ def tally(counter: np.ndarray, keys: np.ndarray, step: int) -> None:
 
 
 @compiled
-def due_rows(rows: np.ndarray, due: np.ndarray, n: int, day: int, status: np.ndarray, want: int) -> np.ndarray:
-    """The rows of ``rows[:n]`` due on ``day`` (``due[i] == day``) and still in status ``want``, in their order.
+def pop_due(rows: np.ndarray, due: np.ndarray, n: int, day: int, status: np.ndarray, want: int) -> tuple[np.ndarray, int]:
+    """Take the entries due on ``day`` off the pipeline ``rows[:n]``, ``due[:n]``: the rows still in ``want``, in order.
 
-    One pass over the pipeline, instead of numpy's comparison, mask, gather
-    and a second mask and gather over today's few.
+    One pass: an entry due today is taken (its row returned if still in
+    ``want``), one due later is kept (moved up, order unchanged) and one
+    due earlier dropped (nothing ever matches it again).  Returns the rows
+    and the pipeline's new length.  Compacting as it scans keeps the
+    pipeline to the entries still to come, and numpy's version was a
+    comparison, a mask, a gather and a second mask and gather.
     """
-    today = 0
-    for i in range(n):  # count first: the pipeline is long and today's share of it small
-        if due[i] == day:
-            today += 1
-    out = np.empty(today, np.int64)
+    out = np.empty(n, np.int64)
     got = 0
+    kept = 0
     for i in range(n):
-        if due[i] == day:
+        d = due[i]
+        if d == day:
             r = rows[i]
             if status[r] == want:
                 out[got] = r
                 got += 1
-    return out[:got].copy() if got < today else out
+        elif d > day:
+            rows[kept] = rows[i]
+            due[kept] = d
+            kept += 1
+    return out[:got].copy(), kept
 
 
 @compiled

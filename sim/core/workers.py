@@ -26,7 +26,6 @@ CREATED = -1  # the "from" status of a newly recruited worker in the ledger
 # statuses with an exact index of their rows: the small ones (working is not: a linear scan of its rows
 # or rejection over all rows is cheaper than keeping and gathering through an index of most of them)
 TRACKED = (FLED, ARRESTED, DETAINED, RETRAFFICKED)
-COMPACT_DAYS = 16  # how often the arrival pipeline sheds the rows of days gone by
 NO_CHANGE = np.zeros(0, np.int32)  # move(): keep each row's compound ...
 NO_CHANGE_DAY = np.zeros(0, np.int32)  # ... or due day
 NO_COUNTER = np.zeros(0, np.int64)  # a status without per-compound counts
@@ -252,15 +251,14 @@ class WorkerPool:
         """Rows due today that are still in transit (taken off the pipeline), in the order they were scheduled.
 
         The pipeline is two flat arrays (rows, due days) in scheduling order:
-        one compiled pass a day finds today's arrivals, instead of a sort and a
-        list per due day at every scheduling.
+        one compiled pass a day finds today's arrivals and drops them and the
+        days gone by (:func:`sim.core.kernels.pop_due`), instead of a sort and
+        a list per due day at every scheduling.
         """
-        n = self._pending_n
-        if day % COMPACT_DAYS == 0:  # drop the days gone by now and then, not daily: later days never match them
-            keep = np.flatnonzero(self._pending_due[:n] >= day)
-            n = self._pending_n = keep.size
-            self._pending_rows[:n], self._pending_due[:n] = self._pending_rows[keep], self._pending_due[keep]
-        return kernels.due_rows(self._pending_rows, self._pending_due, n, day, self.status, IN_TRANSIT)
+        rows, self._pending_n = kernels.pop_due(
+            self._pending_rows, self._pending_due, self._pending_n, day, self.status, IN_TRANSIT
+        )
+        return rows
 
     # ------------------------------------------------------------------ queries
     def where(self, status: int) -> np.ndarray:

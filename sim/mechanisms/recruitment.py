@@ -48,9 +48,11 @@ class Recruitment:
         if idx.size == 0:
             return
         closed = world.compounds.status[pool.compound[idx]] == CLOSED
+        if not closed.any():  # most days: everyone's compound still stands
+            pool.move(idx, WORKING, day, "arrival", source=IN_TRANSIT)
+            return
         pool.move(idx[~closed], WORKING, day, "arrival", source=IN_TRANSIT)
-        if closed.any():
-            pool.move(idx[closed], RETRAFFICKED, day, "arrival_closed", source=IN_TRANSIT)
+        pool.move(idx[closed], RETRAFFICKED, day, "arrival_closed", source=IN_TRANSIT)
 
     def recruit(self, day: int, pressure: np.ndarray) -> None:
         """Fill vacancies through a pipeline; pressure slows recruitment but does not stop it."""
