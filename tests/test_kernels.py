@@ -275,3 +275,25 @@ def test_move_rows_does_what_the_numpy_move_does():
             assert np.array_equal(a._pos[a.where(s)], np.arange(a.where(s).size))
         assert a.ledger == b.ledger
         a.audit()
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_vacancies_are_the_numpy_vacancies_to_the_last_bit(seed):
+    rng = np.random.default_rng(seed)
+    n, n_sites = 400, 15
+    capacity = rng.integers(50, 3_000, n).astype(float)
+    working_at = (capacity * rng.uniform(0.0, 1.2, n)).astype(np.int64)
+    transit_to = rng.integers(0, 200, n)
+    status = rng.integers(0, 6, n).astype(np.int8)
+    recruiting = np.isin(np.arange(6), (0, 1, 4))
+    site = rng.integers(0, n_sites, n).astype(np.int32)
+    pressure = np.where(rng.random(n_sites) < 0.3, 1.0, rng.uniform(0.0, 1.0, n_sites))
+    for refill, slowdown in ((0.04, 0.5), (0.9, 1.7), (1.4, -2.0)):  # rates inside, below and above [0, 1]
+        room = capacity - working_at - transit_to  # the numpy it replaced (sim.mechanisms.recruitment, before)
+        open_ = np.flatnonzero(recruiting[status] & (room > 0)).astype(np.int32)
+        share = np.clip(refill * (1.0 - slowdown * pressure[site[open_]]), 0.0, 1.0)
+        args = (capacity, working_at, transit_to, status, recruiting, site, pressure, refill, slowdown)
+        for got in (kernels.vacancies(*args), kernels.vacancies.python(*args)):
+            assert np.array_equal(got[0], open_) and got[0].dtype == np.int32
+            assert np.array_equal(got[1], room[open_].astype(np.int64))
+            assert got[2].tobytes() == share.tobytes()

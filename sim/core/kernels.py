@@ -446,3 +446,41 @@ def settle(
         capital[b] += retained * g * keep[b] if g > 0 else g
         negative = negative or capital[b] < 0
     return past, negative
+
+
+@compiled
+def vacancies(
+    capacity: np.ndarray,
+    working_at: np.ndarray,
+    transit_to: np.ndarray,
+    status: np.ndarray,
+    recruiting: np.ndarray,
+    site: np.ndarray,
+    pressure: np.ndarray,
+    refill_rate: float,
+    slowdown: float,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The compounds hiring today, their vacancies and the share of them each tries to fill: (compounds, places, share).
+
+    A compound hires when its status is one of ``recruiting`` (a lookup by
+    status) and ``capacity - working - in transit`` is positive; it tries
+    to fill ``refill_rate * (1 - slowdown * pressure at its site)`` of them,
+    clipped to [0, 1], and its places are that room rounded down.  The same
+    doubles as the numpy expression it replaced, in one pass instead of a
+    dozen calls.
+    """
+    n = status.size
+    open_ = np.empty(n, np.int32)
+    places = np.empty(n, np.int64)
+    share = np.empty(n)
+    m = 0
+    for i in range(n):
+        room = capacity[i] - working_at[i] - transit_to[i]
+        if recruiting[status[i]] and room > 0:
+            rate = refill_rate * (1.0 - slowdown * pressure[site[i]])
+            rate = rate if rate > 0.0 else 0.0  # np.clip's order: max(rate, 0), then min(., 1)
+            open_[m] = i
+            places[m] = int(room)
+            share[m] = rate if rate < 1.0 else 1.0
+            m += 1
+    return open_[:m].copy(), places[:m].copy(), share[:m].copy()

@@ -61,14 +61,22 @@ class Recruitment:
         world = ctx.world
         pool, c = world.workers, world.compounds
         n = c.n
-        room = c.capacity[:n] - pool.working_at[:n] - pool.transit_to[:n]
-        open_ = np.flatnonzero(IS_RECRUITING[c.status[:n]] & (room > 0)).astype(np.int32)
+        open_, places, share = kernels.vacancies(
+            c.capacity[:n],
+            pool.working_at[:n],
+            pool.transit_to[:n],
+            c.status[:n],
+            IS_RECRUITING,
+            c.site[:n],
+            pressure,
+            cfg.refill_rate,
+            cfg.pressure_slowdown,
+        )
         if open_.size == 0:
             return
         # only compounds with vacancies are drawn for: Binomial(0, p) takes no draw from the stream, so this is
         # the same sequence of numbers as drawing for every compound, at a fraction of the cost
-        rate = cfg.refill_rate * (1.0 - cfg.pressure_slowdown * pressure[c.site[open_]])
-        k = rng.binomial(room[open_].astype(np.int64), np.clip(rate, 0.0, 1.0))
+        k = rng.binomial(places, share)
         dest = np.repeat(open_, k)
         if dest.size == 0:
             return
