@@ -297,3 +297,16 @@ def test_vacancies_are_the_numpy_vacancies_to_the_last_bit(seed):
             assert np.array_equal(got[0], open_) and got[0].dtype == np.int32
             assert np.array_equal(got[1], room[open_].astype(np.int64))
             assert got[2].tobytes() == share.tobytes()
+
+
+def test_marked_rows_is_flatnonzero_and_a_status_filter():
+    rng = np.random.default_rng(12)
+    for n in (0, 1, 7, 8, 9, 64, 1_003, 50_000):
+        status = rng.integers(0, 4, n).astype(np.int8)
+        for share in (0.0, 0.002, 0.3, 1.0):
+            mask = rng.random(n) < share
+            want = np.flatnonzero(mask)
+            want = want[status[want] == 2]
+            for fn in (kernels.marked_rows, kernels.marked_rows.python):
+                got = fn(mask, status, 2)
+                assert got.dtype == np.int64 and np.array_equal(got, want)

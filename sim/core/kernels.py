@@ -484,3 +484,34 @@ def vacancies(
             share[m] = rate if rate < 1.0 else 1.0
             m += 1
     return open_[:m].copy(), places[:m].copy(), share[:m].copy()
+
+
+@compiled
+def marked_rows(mask: np.ndarray, status: np.ndarray, want: int) -> np.ndarray:
+    """The rows ``r`` with ``mask[r]`` true and ``status[r] == want``, ascending.
+
+    ``np.flatnonzero(mask)`` followed by a status filter, for a mask over
+    every row ever created with a few thousand true: numpy's nonzero walks
+    the mask byte by byte, this skips it eight bytes (one word) at a time,
+    and a compound's rows are found in about half the time.
+    """
+    size = mask.size
+    full = size - size % 8
+    words = mask[:full].view(np.uint64)
+    marked = 0
+    for w in range(words.size):  # count first: an output as long as the mask would cost more than the scan
+        if words[w] != 0:
+            marked += 1
+    out = np.empty(8 * marked + size - full, np.int64)
+    got = 0
+    for w in range(words.size):
+        if words[w] != 0:
+            for r in range(8 * w, 8 * w + 8):
+                if mask[r] and status[r] == want:
+                    out[got] = r
+                    got += 1
+    for r in range(full, size):
+        if mask[r] and status[r] == want:
+            out[got] = r
+            got += 1
+    return out[:got].copy()

@@ -292,8 +292,7 @@ class WorkerPool:
         if status in self._members:
             rows = self.where(status)
             return rows[self.compound[rows] == compound]
-        rows = np.flatnonzero(self.compound[: self.n] == compound)
-        return rows[self.status[rows] == status]
+        return kernels.marked_rows(self.compound[: self.n] == compound, self.status, status)
 
     def recount(self) -> np.ndarray:
         """Status counts recounted from the arrays (for audits and tests)."""
