@@ -227,7 +227,7 @@ class Protection:
         here = {int(world.compounds.site[c]) for c in boss.compounds}
         for p in sorted(boss.protectors):
             prot = world.protectors[p]
-            if not (prot.sites & here):
+            if prot.sites.isdisjoint(here):  # no intersection built just to test it
                 self.unlink(boss, prot)
                 self.ctx.recorder.event(
                     self.ctx.day, EventKind.PROTECTION_DROPPED, site=min(prot.sites, default=-1), boss=boss.index
