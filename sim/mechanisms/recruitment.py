@@ -40,6 +40,20 @@ class Recruitment:
         world = self.ctx.world
         return kernels.afford(world.compounds.owner[dest], world.accounts.of(len(world.bosses)), price)
 
+    def _set_off(self, dest: np.ndarray, nationality: np.ndarray | None, price: float) -> np.ndarray:
+        """Which recruits set off: their route crosses no closed border and their owners pay ``price`` each (charged).
+
+        ``nationality`` is needed only while a border is closed (None will do
+        otherwise): most days none is, and the mask of blocked routes would
+        be all false.
+        """
+        if not self.border.closed:
+            return self._afford(dest, price)
+        assert nationality is not None
+        ok = ~self.border.blocks_recruits(dest, nationality)
+        ok[ok] = self._afford(dest[ok], price)
+        return ok
+
     def arrive(self, day: int) -> None:
         """Recruits due today start work, or are sold on if their compound closed meanwhile."""
         world = self.ctx.world
@@ -93,22 +107,22 @@ class Recruitment:
             pool_idx = pool.where(RETRAFFICKED)
             reused = min(pool_idx.size, total)
             chosen = pool_idx[kernels.choose(pool_idx.size, reused, rng)] if reused < pool_idx.size else pool_idx.copy()
-            ok = ~self.border.blocks_recruits(dest[:reused], pool.nationality[chosen])
-            ok[ok] = self._afford(dest[:reused][ok], self.labour.cfg.resale_price_usd if self.labour.cfg.enabled else 0.0)
-            self.labour.note_moved(int(ok.sum()))
-            pool.move(
-                chosen[ok], IN_TRANSIT, day, "re_recruited", compound=dest[:reused][ok], due=due[:reused][ok], source=RETRAFFICKED
-            )
-            pool.schedule_arrivals(due[:reused][ok], chosen[ok])
+            nationality = pool.nationality[chosen] if self.border.closed else None
+            ok = self._set_off(dest[:reused], nationality, self.labour.cfg.resale_price_usd if self.labour.cfg.enabled else 0.0)
+            go, to, when = chosen[ok], dest[:reused][ok], due[:reused][ok]
+            self.labour.note_moved(go.size)
+            pool.move(go, IN_TRANSIT, day, "re_recruited", compound=to, due=when, source=RETRAFFICKED)
+            pool.schedule_arrivals(when, go)
         fresh = total - reused
         if fresh:
             nat = self.labour.take(fresh, rng)
             fresh = nat.size
             dest, due = dest[reused : reused + fresh], due[reused : reused + fresh]
             trafficked = rng.random(fresh) < ctx.config.repatriation.trafficked_share
-            ok = ~self.border.blocks_recruits(dest, nat)  # recruits routed over a closed border never set off
+            # recruits routed over a closed border never set off, nor those their owner cannot pay for
+            ok = self._set_off(dest, nat, self.labour.cfg.recruit_cost_usd if self.labour.cfg.enabled else 0.0)
             if self.labour.cfg.enabled:
-                ok[ok] = self._afford(dest[ok], self.labour.cfg.recruit_cost_usd)
                 self.labour.give_back(nat[~ok])
-            idx = pool.create(dest[ok], nat[ok], trafficked[ok], day, due[ok])
-            pool.schedule_arrivals(due[ok], idx)
+            when = due[ok]
+            idx = pool.create(dest[ok], nat[ok], trafficked[ok], day, when)
+            pool.schedule_arrivals(when, idx)
