@@ -66,6 +66,19 @@ class Protection:
                 unprotected *= 1.0 - prot.effective
         return 1.0 - unprotected
 
+    def of_sites(self, boss: Boss, sites: list[int]) -> np.ndarray:
+        """:meth:`of` at each of ``sites`` at once: the same products, taken in the same order, so the same doubles."""
+        unprotected = np.ones(len(sites))
+        if not self.cfg.enabled:
+            return 1.0 - unprotected
+        protectors = self.ctx.world.protectors
+        for p in boss.protectors:
+            prot = protectors[p]
+            if prot.active:
+                covered = [i for i, s in enumerate(sites) if s in prot.sites]
+                unprotected[covered] *= 1.0 - prot.effective
+        return 1.0 - unprotected
+
     def of_compound(self, compound: int) -> float:
         world = self.ctx.world
         c = world.compounds
