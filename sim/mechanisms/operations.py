@@ -81,7 +81,10 @@ class Operations:
         rec["compounds_active"][day] = np.bincount(sites[active], minlength=n_sites)
         rec["pressure"][day] = pressure
         rec["protection"][day] = self.protection.by_site(active)
-        rec["power"][day] = [not s.power_cut for s in world.sites]
-        rec["internet"][day] = [not s.internet_cut for s in world.sites]
+        if self.infrastructure.any_cut:
+            rec["power"][day] = [not s.power_cut for s in world.sites]
+            rec["internet"][day] = [not s.internet_cut for s in world.sites]
+        else:  # most days nothing is cut anywhere
+            rec["power"][day] = rec["internet"][day] = 1.0
         ctx.recorder.status_counts[day] = pool.totals
         ctx.recorder.compound_workers.append(pool.working_at[:n].copy())
