@@ -142,8 +142,8 @@ class Model:
         pressure = self.raids.site_pressure(day + 0.5)
         if self.closures.orders:
             pressure = np.minimum(pressure + self.closures.pressure(day + 0.5), 1.0)
-        for site, p in zip(self.ctx.world.sites, pressure, strict=True):
-            site.pressure = float(p)
+        for site, p in zip(self.ctx.world.sites, pressure.tolist(), strict=True):  # Python floats, converted at once
+            site.pressure = p
         self.decisions.observe(pressure)
         self.labour.step()
         self.recruitment.arrive(day)

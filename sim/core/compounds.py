@@ -128,12 +128,17 @@ class CompoundTable:
         Counted for every site at once and cached until a compound is added,
         changes status or moves: bosses ask for every site at each review.
         """
-        if self._standing is None or self._standing[0] != self.version or self._standing[1] <= site:
+        return int(self.count_all(site + 1)[site])
+
+    def count_all(self, size: int) -> np.ndarray:
+        """:meth:`count_at` of sites ``0 .. size - 1`` (at least) at once: the cached counts, read-only."""
+        if self._standing is None or self._standing[0] != self.version or self._standing[1] < size:
             n = self.n
             standing = (self.status[:n] != CLOSED) & ~self.cell[:n]
-            counts = np.bincount(self.site[:n][standing], minlength=max(site + 1, int(self.site[:n].max(initial=0)) + 1))
+            counts = np.bincount(self.site[:n][standing], minlength=max(size, int(self.site[:n].max(initial=0)) + 1))
+            counts.flags.writeable = False
             self._standing = (self.version, counts.size, counts)
-        return int(self._standing[2][site])
+        return self._standing[2]
 
 
 def _widen(old: np.ndarray, size: int, n: int) -> np.ndarray:

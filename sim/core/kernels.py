@@ -132,7 +132,8 @@ def choose(m: int, k: int, rng: np.random.Generator) -> np.ndarray:
 @compiled
 def move_rows(
     idx: np.ndarray,
-    new_status: int,
+    src: int,
+    dst: int,
     day: int,
     new_compound: np.ndarray,
     new_due: np.ndarray,
@@ -143,31 +144,39 @@ def move_rows(
     src_counter: np.ndarray,
     dst_counter: np.ndarray,
     src_members: np.ndarray,
-    src_count: int,
     dst_members: np.ndarray,
-    dst_count: int,
+    count: np.ndarray,
+    totals: np.ndarray,
     pos: np.ndarray,
-) -> tuple[int, int]:
-    """Every row of ``idx`` (all in one source status) to ``new_status``, in one pass over the rows.
+) -> None:
+    """Every row of ``idx`` (all in status ``src``) to status ``dst``, in one pass over the rows.
 
     Per row: leave the source's per-compound counter (``src_counter``, empty
-    if it has none) and its index (``src_count < 0``: none), take the new
+    if it has none) and its index (``count[src] < 0``: none), take the new
     status, day stamp, compound (``new_compound``: one per row, one for all,
     or empty to keep) and due day (likewise), and join the destination's
-    counter and index.  Returns the two indexes' new counts.
+    counter and index.  The status totals and the two indexes' counts
+    (``count``) are updated in place: fewer Python steps around each call.
     """
+    k = idx.size
+    totals[src] -= k
+    totals[dst] += k
+    src_count = count[src]
+    dst_count = count[dst]
+    src_indexed = src_count >= 0
+    dst_indexed = dst_count >= 0
     one_compound = new_compound.size == 1
-    for i in range(idx.size):
+    for i in range(k):
         r = idx[i]
         if src_counter.size:
             src_counter[compound[r]] -= 1
-        if src_count >= 0:
+        if src_indexed:
             p = pos[r]
             src_count -= 1
             last = src_members[src_count]
             src_members[p] = last
             pos[last] = p
-        status[r] = new_status
+        status[r] = dst
         since[r] = day
         if new_compound.size:
             compound[r] = new_compound[0] if one_compound else new_compound[i]
@@ -175,11 +184,54 @@ def move_rows(
             due[r] = new_due[i]
         if dst_counter.size:
             dst_counter[compound[r]] += 1
-        if dst_count >= 0:
+        if dst_indexed:
             dst_members[dst_count] = r
             pos[r] = dst_count
             dst_count += 1
-    return src_count, dst_count
+    if src_indexed:
+        count[src] = src_count
+    if dst_indexed:
+        count[dst] = dst_count
+
+
+@compiled
+def tally(counter: np.ndarray, keys: np.ndarray, step: int) -> None:
+    """``counter[key] += step`` for every key of ``keys``, repeats included.
+
+    What ``counter += step * np.bincount(keys, minlength=counter.size)`` does,
+    without the bincount's full-length temporary: the per-compound counts
+    change by a few hundred rows a call, the counter has a row per compound.
+    """
+    for key in keys:
+        counter[key] += step
+
+
+@compiled
+def pop_due(rows: np.ndarray, due: np.ndarray, n: int, day: int, status: np.ndarray, want: int) -> tuple[np.ndarray, int]:
+    """Take the entries due on ``day`` off the pipeline ``rows[:n]``, ``due[:n]``: the rows still in ``want``, in order.
+
+    One pass: an entry due today is taken (its row returned if still in
+    ``want``), one due later is kept (moved up, order unchanged) and one
+    due earlier dropped (nothing ever matches it again).  Returns the rows
+    and the pipeline's new length.  Compacting as it scans keeps the
+    pipeline to the entries still to come, and numpy's version was a
+    comparison, a mask, a gather and a second mask and gather.
+    """
+    out = np.empty(n, np.int64)
+    got = 0
+    kept = 0
+    for i in range(n):
+        d = due[i]
+        if d == day:
+            r = rows[i]
+            if status[r] == want:
+                out[got] = r
+                got += 1
+        elif d > day:
+            rows[kept] = rows[i]
+            due[kept] = d
+            kept += 1
+    return out[:got].copy(), kept
 
 
 @compiled
@@ -286,3 +338,180 @@ def queue_front(
             got += 1
         p += 1
     return out[:got].copy(), p
+
+
+@compiled
+def books(
+    status: np.ndarray,
+    cell: np.ndarray,
+    equipment: np.ndarray,
+    working_at: np.ndarray,
+    connectivity: np.ndarray,
+    output: np.ndarray,
+    cell_output: float,
+    revenue_per_effort: float,
+    bribe_share: float,
+    cost_per_worker: float,
+    upkeep_usd: float,
+    closed: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """One day's books of compounds ``0 .. status.size - 1``: (working, effort, revenue, bribes, profit) per compound.
+
+    The numpy expression it replaced, element by element and in the same
+    order of operations (so the same doubles): ``kit = equipment / working``
+    (1 with nobody working), ``effort = working * min(kit, 1) * factor *
+    connectivity`` with ``factor = output[status]`` (times ``cell_output``
+    for a cell), ``revenue = revenue_per_effort * effort``, ``bribes =
+    bribe_share * revenue``, and for a standing compound ``profit = revenue -
+    bribes - cost_per_worker * working - upkeep`` (no upkeep for a cell),
+    0 for a closed one.  A dozen whole-array numpy calls a day were most of
+    the books' cost.
+    """
+    n = status.size
+    working = np.empty(n)
+    effort = np.empty(n)
+    revenue = np.empty(n)
+    bribes = np.empty(n)
+    profit = np.empty(n)
+    for i in range(n):
+        w = float(working_at[i])
+        factor = output[status[i]]
+        if cell[i]:
+            factor = factor * cell_output
+        kit = equipment[i] / w if w > 0 else 1.0
+        e = w * (kit if kit < 1.0 else 1.0) * factor * connectivity[i]
+        r = revenue_per_effort * e
+        b = bribe_share * r
+        working[i] = w
+        effort[i] = e
+        revenue[i] = r
+        bribes[i] = b
+        if status[i] != closed:
+            profit[i] = r - b - cost_per_worker * w - (0.0 if cell[i] else upkeep_usd)
+        else:
+            profit[i] = 0.0
+    return working, effort, revenue, bribes, profit
+
+
+@compiled
+def weighted_counts(keys: np.ndarray, weights: np.ndarray, size: int) -> np.ndarray:
+    """``np.bincount(keys, weights, minlength=size)``: the sums accumulate in the same order, so the same doubles."""
+    m = size
+    for key in keys:
+        if key + 1 > m:
+            m = key + 1
+    out = np.zeros(m)
+    for i in range(keys.size):
+        out[keys[i]] += weights[i]
+    return out
+
+
+@compiled
+def settle(
+    profit: np.ndarray,
+    owner: np.ndarray,
+    status: np.ndarray,
+    counts_loss: np.ndarray,
+    loss_days: np.ndarray,
+    tolerance: float,
+    capital: np.ndarray,
+    retained: float,
+    keep: np.ndarray,
+) -> tuple[bool, bool]:
+    """Book a day's profit per compound into its owner's capital and count losing days.
+
+    For compound ``i < profit.size`` whose status counts losses
+    (``counts_loss[status[i]]``): its count of losing days grows by one on a
+    loss and restarts at 0 otherwise; others keep theirs.  Each owner's gain
+    (the sum of his compounds' profits, in compound order as ``np.bincount``
+    adds them) goes to ``capital``: ``retained * gain * keep`` if positive,
+    whole if not.  Returns whether any count is past ``tolerance`` and
+    whether any capital is negative.  The numpy version was a dozen
+    whole-array calls a day.
+    """
+    for i in range(profit.size):
+        if counts_loss[status[i]]:
+            loss_days[i] = loss_days[i] + 1 if profit[i] < 0 else 0
+    past = False
+    for d in loss_days:
+        if d > tolerance:
+            past = True
+            break
+    gain = np.zeros(capital.size)
+    for i in range(profit.size):
+        gain[owner[i]] += profit[i]
+    negative = False
+    for b in range(capital.size):
+        g = gain[b]
+        capital[b] += retained * g * keep[b] if g > 0 else g
+        negative = negative or capital[b] < 0
+    return past, negative
+
+
+@compiled
+def vacancies(
+    capacity: np.ndarray,
+    working_at: np.ndarray,
+    transit_to: np.ndarray,
+    status: np.ndarray,
+    recruiting: np.ndarray,
+    site: np.ndarray,
+    pressure: np.ndarray,
+    refill_rate: float,
+    slowdown: float,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The compounds hiring today, their vacancies and the share of them each tries to fill: (compounds, places, share).
+
+    A compound hires when its status is one of ``recruiting`` (a lookup by
+    status) and ``capacity - working - in transit`` is positive; it tries
+    to fill ``refill_rate * (1 - slowdown * pressure at its site)`` of them,
+    clipped to [0, 1], and its places are that room rounded down.  The same
+    doubles as the numpy expression it replaced, in one pass instead of a
+    dozen calls.
+    """
+    n = status.size
+    open_ = np.empty(n, np.int32)
+    places = np.empty(n, np.int64)
+    share = np.empty(n)
+    m = 0
+    for i in range(n):
+        room = capacity[i] - working_at[i] - transit_to[i]
+        if recruiting[status[i]] and room > 0:
+            rate = refill_rate * (1.0 - slowdown * pressure[site[i]])
+            rate = rate if rate > 0.0 else 0.0  # np.clip's order: max(rate, 0), then min(., 1)
+            open_[m] = i
+            places[m] = int(room)
+            share[m] = rate if rate < 1.0 else 1.0
+            m += 1
+    return open_[:m].copy(), places[:m].copy(), share[:m].copy()
+
+
+@compiled
+def marked_rows(mask: np.ndarray, status: np.ndarray, want: int) -> np.ndarray:
+    """The rows ``r`` with ``mask[r]`` true and ``status[r] == want``, ascending.
+
+    ``np.flatnonzero(mask)`` followed by a status filter, for a mask over
+    every row ever created with a few thousand true: numpy's nonzero walks
+    the mask byte by byte, this skips it eight bytes (one word) at a time,
+    and a compound's rows are found in about half the time.
+    """
+    size = mask.size
+    full = size - size % 8
+    words = mask[:full].view(np.uint64)
+    marked = 0
+    for w in range(words.size):  # count first: an output as long as the mask would cost more than the scan
+        if words[w] != 0:
+            marked += 1
+    out = np.empty(8 * marked + size - full, np.int64)
+    got = 0
+    for w in range(words.size):
+        if words[w] != 0:
+            for r in range(8 * w, 8 * w + 8):
+                if mask[r] and status[r] == want:
+                    out[got] = r
+                    got += 1
+    for r in range(full, size):
+        if mask[r] and status[r] == want:
+            out[got] = r
+            got += 1
+    return out[:got].copy()

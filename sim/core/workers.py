@@ -26,7 +26,6 @@ CREATED = -1  # the "from" status of a newly recruited worker in the ledger
 # statuses with an exact index of their rows: the small ones (working is not: a linear scan of its rows
 # or rejection over all rows is cheaper than keeping and gathering through an index of most of them)
 TRACKED = (FLED, ARRESTED, DETAINED, RETRAFFICKED)
-COMPACT_DAYS = 16  # how often the arrival pipeline sheds the rows of days gone by
 NO_CHANGE = np.zeros(0, np.int32)  # move(): keep each row's compound ...
 NO_CHANGE_DAY = np.zeros(0, np.int32)  # ... or due day
 NO_COUNTER = np.zeros(0, np.int64)  # a status without per-compound counts
@@ -56,7 +55,9 @@ class WorkerPool:
         # not scan every row ever created: members[s][:count[s]] are its rows, pos[row] a row's place there
         # (a row is in one status at a time, so one pos array serves them all); removal swaps in the last
         self._members: dict[int, np.ndarray] = {s: np.zeros(1024, np.int64) for s in TRACKED}
-        self._count: dict[int, int] = dict.fromkeys(TRACKED, 0)
+        # count[s] for a tracked status, -1 for the others: an array, so the move kernel updates it in place
+        self._count = np.full(N_STATUS, -1, np.int64)
+        self._count[list(TRACKED)] = 0
         self._pos = np.zeros(capacity, np.int64)  # meaningful only for rows in a tracked status
 
     # ------------------------------------------------------------------ growth
@@ -94,16 +95,18 @@ class WorkerPool:
         if k == 0:
             return np.empty(0, np.int64)
         self._reserve(k)
-        idx = np.arange(self.n, self.n + k)
-        self.n += k
-        self.status[idx] = status
-        self.compound[idx] = compound
-        self.nationality[idx] = nationality
-        self.trafficked[idx] = trafficked
-        self.since[idx] = day
-        self.due[idx] = due
+        start, end = self.n, self.n + k
+        self.n = end
+        # new rows are a contiguous block: slice writes, not the fancy-indexed ones an index array would need
+        self.status[start:end] = status
+        self.compound[start:end] = compound
+        self.nationality[start:end] = nationality
+        self.trafficked[start:end] = trafficked
+        self.since[start:end] = day
+        self.due[start:end] = due
         self.totals[status] += k
         self._count_compounds(status, compound, +1)
+        idx = np.arange(start, end)
         if status in self._members:
             self._join(status, idx)
         self.ledger.append(LedgerEntry(day, CREATED, status, k, reason))
@@ -130,36 +133,7 @@ class WorkerPool:
         if k == 0:
             return
         if source is not None and source != new_status:  # the usual case: one compiled pass over the rows
-            rows = np.asarray(idx, np.int64)
-            if source in self._members and np.shares_memory(rows, self._members[source]):
-                rows = rows.copy()  # a view of the index it is about to change (where()'s result)
-            self.ledger.append(LedgerEntry(day, source, new_status, k, reason))
-            self.totals[source] -= k
-            self.totals[new_status] += k
-            if new_status in self._members:
-                self._room(new_status, k)
-            src, dst = kernels.move_rows(
-                rows,
-                new_status,
-                day,
-                NO_CHANGE if compound is None else np.atleast_1d(np.asarray(compound, np.int32)),
-                NO_CHANGE_DAY if due is None else np.asarray(due, np.int32),
-                self.status,
-                self.since,
-                self.compound,
-                self.due,
-                self._counter(source),
-                self._counter(new_status),
-                self._members.get(source, NO_INDEX),
-                self._count.get(source, -1),
-                self._members.get(new_status, NO_INDEX),
-                self._count.get(new_status, -1),
-                self._pos,
-            )
-            if source in self._count:
-                self._count[source] = src
-            if new_status in self._count:
-                self._count[new_status] = dst
+            self._move_from(source, np.asarray(idx, np.int64), new_status, day, reason, compound, due)
             return
         old = self.status[idx]
         old_comp = self.compound[idx]
@@ -182,6 +156,46 @@ class WorkerPool:
             self._count_compounds(new_status, self.compound[idx], +1)
         if new_status in self._members:
             self._join(new_status, np.asarray(idx))
+
+    def _move_from(
+        self,
+        source: int,
+        rows: np.ndarray,
+        new_status: int,
+        day: int,
+        reason: str,
+        compound: np.ndarray | int | None,
+        due: np.ndarray | None,
+    ) -> None:
+        """:meth:`move` of rows all in ``source``: one compiled call does the counts, the indexes and the rows.
+
+        A flow moves a few hundred rows at a time, so the Python around the
+        kernel is a good part of a move's cost: the kernel also updates the
+        status totals and index counts, which are arrays for that reason.
+        """
+        src_index = self._members.get(source, NO_INDEX)
+        if rows.base is src_index:  # a view of the index it is about to change (where()'s result)
+            rows = rows.copy()
+        self.ledger.append(LedgerEntry(day, source, new_status, rows.size, reason))
+        kernels.move_rows(
+            rows,
+            source,
+            new_status,
+            day,
+            NO_CHANGE if compound is None else np.atleast_1d(np.asarray(compound, np.int32)),
+            NO_CHANGE_DAY if due is None else np.asarray(due, np.int32),
+            self.status,
+            self.since,
+            self.compound,
+            self.due,
+            self._counter(source),
+            self._counter(new_status),
+            src_index,
+            self._room(new_status, rows.size) if new_status in self._members else NO_INDEX,
+            self._count,
+            self.totals,
+            self._pos,
+        )
 
     def _counter(self, status: int) -> np.ndarray:
         """The per-compound counter a status keeps (working, in transit), or an empty array."""
@@ -212,7 +226,7 @@ class WorkerPool:
             target = self.transit_to
         else:
             return
-        target += sign * np.bincount(compounds, minlength=target.size)
+        kernels.tally(target, np.asarray(compounds, np.int32), sign)
 
     # ------------------------------------------------------------------ arrivals
     def schedule_arrivals(self, due: np.ndarray, idx: np.ndarray) -> None:
@@ -237,16 +251,14 @@ class WorkerPool:
         """Rows due today that are still in transit (taken off the pipeline), in the order they were scheduled.
 
         The pipeline is two flat arrays (rows, due days) in scheduling order:
-        one comparison a day finds today's arrivals, instead of a sort and a
-        list per due day at every scheduling.
+        one compiled pass a day finds today's arrivals and drops them and the
+        days gone by (:func:`sim.core.kernels.pop_due`), instead of a sort and
+        a list per due day at every scheduling.
         """
-        n = self._pending_n
-        if day % COMPACT_DAYS == 0:  # drop the days gone by now and then, not daily: later days never match them
-            keep = np.flatnonzero(self._pending_due[:n] >= day)
-            n = self._pending_n = keep.size
-            self._pending_rows[:n], self._pending_due[:n] = self._pending_rows[keep], self._pending_due[keep]
-        idx = self._pending_rows[:n][self._pending_due[:n] == day]
-        return idx[self.status[idx] == IN_TRANSIT]
+        rows, self._pending_n = kernels.pop_due(
+            self._pending_rows, self._pending_due, self._pending_n, day, self.status, IN_TRANSIT
+        )
+        return rows
 
     # ------------------------------------------------------------------ queries
     def where(self, status: int) -> np.ndarray:
@@ -280,8 +292,7 @@ class WorkerPool:
         if status in self._members:
             rows = self.where(status)
             return rows[self.compound[rows] == compound]
-        rows = np.flatnonzero(self.compound[: self.n] == compound)
-        return rows[self.status[rows] == status]
+        return kernels.marked_rows(self.compound[: self.n] == compound, self.status, status)
 
     def recount(self) -> np.ndarray:
         """Status counts recounted from the arrays (for audits and tests)."""

@@ -80,8 +80,8 @@ class Bosses:
                 self.decisions.close(comp, "bankrupt")
             self.ctx.recorder.event(self.ctx.day, EventKind.BOSS_BANKRUPT, site=boss.home_site, boss=boss.index)
         if self.finance.any_losing():  # income has not covered costs for too long: wind down
-            for comp in sorted(boss.compounds):
-                if c.status[comp] in (OPERATING, LAYING_LOW, REBUILDING, SEALED) and self.finance.losing(comp):
+            for comp in sorted(boss.compounds & self.finance.losing_compounds()):  # closing one changes no other
+                if c.status[comp] in (OPERATING, LAYING_LOW, REBUILDING, SEALED):
                     self.decisions.close(comp, "losses")
         self.protection.leave_elsewhere(boss)
         self.protection.buy(boss)

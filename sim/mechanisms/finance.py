@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.core import kernels
 from sim.core.compounds import COMPOUND_STATUS, LAYING_LOW, OPERATING, REBUILDING
 from sim.core.context import Context
 from sim.core.world import Boss
@@ -32,6 +33,7 @@ class Finance:
         self.debt_days: dict[int, int] = {}  # boss -> consecutive days with negative capital
         self._keep = np.zeros(0)  # per boss: the share of profit left after laundering
         self._any_losing = False  # whether any loss count is past the tolerance (counts change only in settle)
+        self._losing: set[int] | None = None  # which ones: listed at the first ask after a settlement
 
     def settle(self, compound_profit: np.ndarray, owner: np.ndarray, status: np.ndarray) -> None:
         """Book one day's profit per compound into its owner's capital and count losing days.
@@ -44,21 +46,31 @@ class Finance:
         n = compound_profit.size
         if self.loss_days.size < n:
             self.loss_days = np.concatenate([self.loss_days, np.zeros(n - self.loss_days.size, np.int32)])
-        working = IS_TRYING[status]
-        losing = compound_profit < 0
-        days = self.loss_days[:n]
-        self.loss_days[:n] = np.where(working, np.where(losing, days + 1, 0), days)
-        self._any_losing = bool((self.loss_days > self.cfg.loss_tolerance_days).any())
         world = self.ctx.world
-        retained = self.ctx.config.operations.profit_retained
         n_bosses = len(world.bosses)
-        gain = np.bincount(owner, compound_profit, minlength=n_bosses)
         if self._keep.size < n_bosses:
             self._keep = np.concatenate([self._keep, np.full(n_bosses - self._keep.size, 1.0 - self.cfg.laundering_loss)])
         capital = world.accounts.of(n_bosses)
-        capital += np.where(gain > 0, retained * gain * self._keep[:n_bosses], gain)  # profit is laundered, a loss is whole
+        self._any_losing, in_debt = kernels.settle(
+            compound_profit,
+            owner,
+            status,
+            IS_TRYING,
+            self.loss_days,
+            self.cfg.loss_tolerance_days,
+            capital,
+            self.ctx.config.operations.profit_retained,
+            self._keep[:n_bosses],
+        )  # profit is laundered (a share kept), a loss is whole
+        self._losing = None
+        if in_debt or self.debt_days:  # most days nobody is in debt, or was
+            self._count_debt_days(capital)
+
+    def _count_debt_days(self, capital: np.ndarray) -> None:
+        """Days in a row each boss's capital has been negative (kept only for bosses free to pay)."""
+        bosses = self.ctx.world.bosses
         for b in sorted(set(np.flatnonzero(capital < 0).tolist()) | self.debt_days.keys()):
-            if capital[b] < 0 and world.bosses[b].free:
+            if capital[b] < 0 and bosses[b].free:
                 self.debt_days[b] = self.debt_days.get(b, 0) + 1
             elif b in self.debt_days:
                 del self.debt_days[b]
@@ -66,6 +78,18 @@ class Finance:
     def losing(self, compound: int) -> bool:
         """Whether a compound has lost money for longer than the boss tolerates."""
         return compound < self.loss_days.size and self.loss_days[compound] > self.cfg.loss_tolerance_days
+
+    def losing_compounds(self) -> set[int]:
+        """Every compound that has lost money for longer than the boss tolerates (read-only; see :meth:`losing`).
+
+        Listed once per settlement, at the first ask: a day has one
+        settlement and several boss reviews, and a review asking
+        :meth:`losing` of each of the boss's compounds cost more than the list.
+        """
+        if self._losing is None:
+            past = self.loss_days > self.cfg.loss_tolerance_days
+            self._losing = set(np.flatnonzero(past).tolist()) if self._any_losing else set()
+        return self._losing
 
     def any_losing(self) -> bool:
         """Whether any compound has lost money for longer than bosses tolerate (reviews skip the check otherwise).

@@ -73,6 +73,9 @@ class Network:
             self._group_the_rest(ctx.streams["network"])
         protection.on_seated = self.successor_seated
         self._initial_national = [(p.sites, p.effective) for p in world.protectors if p.rank == "national"]
+        # the strongest active national patron over a campaign's sites, per set of sites, while the protectors stand as
+        # they are: any change to who is active or how strong bumps the protection version or adds a protector
+        self._patrons: tuple[tuple[int, int], dict[frozenset[int], float]] = ((-1, -1), {})
         self.update_support()
 
     @property
@@ -200,15 +203,33 @@ class Network:
         """
         if not self.enabled or self.cfg.patron_slowdown == 0:
             return 1.0
-        covered = set(np.asarray(sites).tolist())
+        covered = frozenset(np.asarray(sites).tolist())
         if initial:
             best = max((s for p, s in self._initial_national if covered & p), default=0.0)
         else:
+            best = self._strongest_patron(covered)
+        return 1.0 - self.cfg.patron_slowdown * best
+
+    def _strongest_patron(self, covered: frozenset[int]) -> float:
+        """The effective strength of the strongest active national protector covering any of ``covered`` (0 if none).
+
+        Remembered until a protector changes (the protection version) or is
+        added: campaigns ask at every raid draw and every day's pressure,
+        and a pass over every protector each time was a few percent of a run.
+        """
+        protectors = self.ctx.world.protectors
+        key = (self.protection.version, len(protectors))
+        if self._patrons[0] != key:
+            self._patrons = (key, {})
+        known = self._patrons[1]
+        best = known.get(covered)
+        if best is None:
             best = 0.0
-            for p in self.ctx.world.protectors:
+            for p in protectors:
                 if p.active and p.rank == "national" and covered & p.sites:
                     best = max(best, p.effective)
-        return 1.0 - self.cfg.patron_slowdown * best
+            known[covered] = best
+        return best
 
     def relative_campaign_factor(self, sites: np.ndarray) -> float:
         """The campaign factor now over the factor in the world as configured: 1 while the national patrons stand.

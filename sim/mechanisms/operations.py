@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.core import kernels
 from sim.core.compounds import CLOSED, COMPOUND_STATUS, IS_ACTIVE, LAYING_LOW, OPERATING, REBUILDING
 from sim.core.context import Context
 from sim.core.workers import FLED, WORKING
@@ -54,31 +55,36 @@ class Operations:
         c, pool = world.compounds, world.workers
         n = c.n
         status = c.status[:n]
-        working = pool.working_at[:n].astype(float)
-        factor = self.output[status]
-        factor = np.where(c.cell[:n], factor * ctx.config.decisions.cell_output, factor)
-        kit = np.divide(c.equipment[:n], working, out=np.ones(n), where=working > 0)
-        effort = working * np.minimum(kit, 1.0) * factor * self.infrastructure.connectivity_all()
-        revenue = cfg.revenue_per_worker_day * self.victims.yield_factor() * effort
-        bribes = cfg.bribe_share * revenue
-        standing = status != CLOSED
-        upkeep = np.where(standing & ~c.cell[:n], ctx.config.finance.upkeep_usd_per_day, 0.0)
-        profit = np.where(standing, revenue - bribes - cfg.cost_per_worker_day * working - upkeep, 0.0)
-        owner = c.owner[:n]
+        owner, sites = c.owner[:n], c.site[:n]
+        working, effort, revenue, bribes, profit = kernels.books(
+            status,
+            c.cell[:n],
+            c.equipment[:n],
+            pool.working_at[:n],
+            self.infrastructure.connectivity_all(),
+            self.output,
+            ctx.config.decisions.cell_output,
+            cfg.revenue_per_worker_day * self.victims.yield_factor(),
+            cfg.bribe_share,
+            cfg.cost_per_worker_day,
+            ctx.config.finance.upkeep_usd_per_day,
+            CLOSED,
+        )
         self.finance.settle(profit, owner, status)
-        boss_bribes = np.bincount(owner, bribes, minlength=len(world.bosses))
-        self.protection.pay_bribes(boss_bribes, day)
+        self.protection.pay_bribes(kernels.weighted_counts(owner, bribes, len(world.bosses)), day)
         self.victims.step(float(effort.sum()))
-        sites = c.site[:n]
         n_sites = len(world.sites)
         rec = ctx.recorder.series
-        rec["revenue_usd"][day] = np.bincount(sites, revenue, minlength=n_sites)
-        rec["workers"][day] = np.bincount(sites, working, minlength=n_sites)
+        rec["revenue_usd"][day] = kernels.weighted_counts(sites, revenue, n_sites)
+        rec["workers"][day] = kernels.weighted_counts(sites, working, n_sites)
         active = IS_ACTIVE[status]
         rec["compounds_active"][day] = np.bincount(sites[active], minlength=n_sites)
         rec["pressure"][day] = pressure
         rec["protection"][day] = self.protection.by_site(active)
-        rec["power"][day] = [not s.power_cut for s in world.sites]
-        rec["internet"][day] = [not s.internet_cut for s in world.sites]
+        if self.infrastructure.any_cut:
+            rec["power"][day] = [not s.power_cut for s in world.sites]
+            rec["internet"][day] = [not s.internet_cut for s in world.sites]
+        else:  # most days nothing is cut anywhere
+            rec["power"][day] = rec["internet"][day] = 1.0
         ctx.recorder.status_counts[day] = pool.totals
         ctx.recorder.compound_workers.append(pool.working_at[:n].copy())

@@ -35,6 +35,10 @@ class Protection:
         self.ctx = ctx
         self.cfg = ctx.config.protection
         self.version = 0  # bumped whenever a protector or a boss's links change
+        self.strengths = 0  # bumped whenever a protector's effective strength or activity changes (a subset of those)
+        # what depends on the protectors alone (not on who pays whom), rebuilt when they change, not at every link:
+        # their effective strengths (0 when inactive) and the (protectors, sites) log(1 - strength) where they cover
+        self._strength_cache: tuple[tuple[int, int], np.ndarray, np.ndarray] | None = None
         self._cache: tuple[tuple[int, int, int], np.ndarray] | None = None
         self._payees: tuple[tuple[int, int, int], np.ndarray] | None = None
         self._link_cache: tuple[tuple[int, int, int], np.ndarray, np.ndarray] | None = None
@@ -53,6 +57,7 @@ class Protection:
     def touch(self) -> None:
         """Some protector's effective strength changed: the cached matrices are stale."""
         self.version += 1
+        self.strengths += 1
 
     # ------------------------------------------------------------------ queries
     def of(self, boss: Boss, site: int) -> float:
@@ -64,6 +69,19 @@ class Protection:
             prot = self.ctx.world.protectors[p]
             if prot.active and site in prot.sites:
                 unprotected *= 1.0 - prot.effective
+        return 1.0 - unprotected
+
+    def of_sites(self, boss: Boss, sites: list[int]) -> np.ndarray:
+        """:meth:`of` at each of ``sites`` at once: the same products, taken in the same order, so the same doubles."""
+        unprotected = np.ones(len(sites))
+        if not self.cfg.enabled:
+            return 1.0 - unprotected
+        protectors = self.ctx.world.protectors
+        for p in boss.protectors:
+            prot = protectors[p]
+            if prot.active:
+                covered = [i for i, s in enumerate(sites) if s in prot.sites]
+                unprotected[covered] *= 1.0 - prot.effective
         return 1.0 - unprotected
 
     def of_compound(self, compound: int) -> float:
@@ -96,9 +114,30 @@ class Protection:
                     links[b, p] = 1.0 if p in world.bosses[b].protectors else 0.0
             self._edits.clear()
             self._rebuild = False
-            effective = np.array([p.effective if p.active else 0.0 for p in world.protectors])
-            self._link_cache = (key, links, effective)
+            self._link_cache = (key, links, self._strengths()[0])
         return self._link_cache[1], self._link_cache[2]
+
+    def _strengths(self) -> tuple[np.ndarray, np.ndarray]:
+        """(effective, covers): each protector's effective strength (0 when inactive), and per (protector, site) the
+        log of the share he leaves unprotected where he covers (0 elsewhere); cached until a protector changes.
+
+        Bosses buy and drop links on about a third of the days of a regional
+        run; the protectors themselves change far less often, so these are
+        not rebuilt with every link.
+        """
+        world = self.ctx.world
+        key = (self.strengths, len(world.protectors))
+        if self._strength_cache is None or self._strength_cache[0] != key:
+            effective = np.array([p.effective if p.active else 0.0 for p in world.protectors])
+            covers = np.zeros((len(world.protectors), len(world.sites)))
+            cells = [
+                (p.index, s, math.log(max(1.0 - p.effective, 1e-300))) for p in world.protectors if p.active for s in p.sites
+            ]
+            if cells:
+                rows, cols, logs = zip(*cells, strict=True)
+                covers[list(rows), list(cols)] = logs
+            self._strength_cache = (key, effective, covers)
+        return self._strength_cache[1], self._strength_cache[2]
 
     def matrix(self) -> np.ndarray:
         """Protection of every boss at every site, shape (bosses, sites), in one product."""
@@ -109,13 +148,8 @@ class Protection:
             return self._cache[1]
         if not self.cfg.enabled or not world.protectors:
             return np.zeros((n_b, n_s))
-        covers = np.zeros((len(world.protectors), n_s))
-        cells = [(p.index, s, math.log(max(1.0 - p.effective, 1e-300))) for p in world.protectors if p.active for s in p.sites]
-        if cells:
-            rows, cols, logs = zip(*cells, strict=True)
-            covers[list(rows), list(cols)] = logs
         links, _ = self._links()
-        matrix = 1.0 - np.exp(links @ covers)
+        matrix = 1.0 - np.exp(links @ self._strengths()[1])
         self._cache = (key, matrix)
         return matrix
 
@@ -227,7 +261,7 @@ class Protection:
         here = {int(world.compounds.site[c]) for c in boss.compounds}
         for p in sorted(boss.protectors):
             prot = world.protectors[p]
-            if not (prot.sites & here):
+            if prot.sites.isdisjoint(here):  # no intersection built just to test it
                 self.unlink(boss, prot)
                 self.ctx.recorder.event(
                     self.ctx.day, EventKind.PROTECTION_DROPPED, site=min(prot.sites, default=-1), boss=boss.index
@@ -273,6 +307,7 @@ class Protection:
         protector.active = False
         self._rebuild = True  # his clients' links go below, outside link()/unlink()
         self.version += 1
+        self.strengths += 1
         former = sorted(protector.clients)
         for b in former:
             ctx.world.bosses[b].protectors.discard(protector.index)

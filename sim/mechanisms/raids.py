@@ -61,6 +61,7 @@ class Raids:
         self.labour = labour
         self.campaigns: list[tuple[CampaignConf, float, np.ndarray]] = []  # (campaign, start time, its sites)
         self.arrests_by_nationality = np.zeros(len(ctx.world.nationalities), np.int64)
+        self._base_pressure = np.array([s.base_pressure for s in ctx.world.sites])  # fixed when the world is built
 
     # ------------------------------------------------------------------ campaigns
     def campaign_sites(self, camp: CampaignConf) -> np.ndarray:
@@ -106,7 +107,7 @@ class Raids:
 
     def site_pressure(self, t: float) -> np.ndarray:
         """Enforcement pressure per site at time ``t``: base level plus campaigns, at most 1."""
-        pressure = np.array([s.base_pressure for s in self.ctx.world.sites])
+        pressure = self._base_pressure.copy()
         for camp, start, sites in self.campaigns:
             level = intensity(camp, start, t)
             if level > 0:

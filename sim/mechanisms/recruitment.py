@@ -40,6 +40,20 @@ class Recruitment:
         world = self.ctx.world
         return kernels.afford(world.compounds.owner[dest], world.accounts.of(len(world.bosses)), price)
 
+    def _set_off(self, dest: np.ndarray, nationality: np.ndarray | None, price: float) -> np.ndarray:
+        """Which recruits set off: their route crosses no closed border and their owners pay ``price`` each (charged).
+
+        ``nationality`` is needed only while a border is closed (None will do
+        otherwise): most days none is, and the mask of blocked routes would
+        be all false.
+        """
+        if not self.border.closed:
+            return self._afford(dest, price)
+        assert nationality is not None
+        ok = ~self.border.blocks_recruits(dest, nationality)
+        ok[ok] = self._afford(dest[ok], price)
+        return ok
+
     def arrive(self, day: int) -> None:
         """Recruits due today start work, or are sold on if their compound closed meanwhile."""
         world = self.ctx.world
@@ -48,9 +62,11 @@ class Recruitment:
         if idx.size == 0:
             return
         closed = world.compounds.status[pool.compound[idx]] == CLOSED
+        if not closed.any():  # most days: everyone's compound still stands
+            pool.move(idx, WORKING, day, "arrival", source=IN_TRANSIT)
+            return
         pool.move(idx[~closed], WORKING, day, "arrival", source=IN_TRANSIT)
-        if closed.any():
-            pool.move(idx[closed], RETRAFFICKED, day, "arrival_closed", source=IN_TRANSIT)
+        pool.move(idx[closed], RETRAFFICKED, day, "arrival_closed", source=IN_TRANSIT)
 
     def recruit(self, day: int, pressure: np.ndarray) -> None:
         """Fill vacancies through a pipeline; pressure slows recruitment but does not stop it."""
@@ -59,14 +75,22 @@ class Recruitment:
         world = ctx.world
         pool, c = world.workers, world.compounds
         n = c.n
-        room = c.capacity[:n] - pool.working_at[:n] - pool.transit_to[:n]
-        open_ = np.flatnonzero(IS_RECRUITING[c.status[:n]] & (room > 0)).astype(np.int32)
+        open_, places, share = kernels.vacancies(
+            c.capacity[:n],
+            pool.working_at[:n],
+            pool.transit_to[:n],
+            c.status[:n],
+            IS_RECRUITING,
+            c.site[:n],
+            pressure,
+            cfg.refill_rate,
+            cfg.pressure_slowdown,
+        )
         if open_.size == 0:
             return
         # only compounds with vacancies are drawn for: Binomial(0, p) takes no draw from the stream, so this is
         # the same sequence of numbers as drawing for every compound, at a fraction of the cost
-        rate = cfg.refill_rate * (1.0 - cfg.pressure_slowdown * pressure[c.site[open_]])
-        k = rng.binomial(room[open_].astype(np.int64), np.clip(rate, 0.0, 1.0))
+        k = rng.binomial(places, share)
         dest = np.repeat(open_, k)
         if dest.size == 0:
             return
@@ -83,22 +107,22 @@ class Recruitment:
             pool_idx = pool.where(RETRAFFICKED)
             reused = min(pool_idx.size, total)
             chosen = pool_idx[kernels.choose(pool_idx.size, reused, rng)] if reused < pool_idx.size else pool_idx.copy()
-            ok = ~self.border.blocks_recruits(dest[:reused], pool.nationality[chosen])
-            ok[ok] = self._afford(dest[:reused][ok], self.labour.cfg.resale_price_usd if self.labour.cfg.enabled else 0.0)
-            self.labour.note_moved(int(ok.sum()))
-            pool.move(
-                chosen[ok], IN_TRANSIT, day, "re_recruited", compound=dest[:reused][ok], due=due[:reused][ok], source=RETRAFFICKED
-            )
-            pool.schedule_arrivals(due[:reused][ok], chosen[ok])
+            nationality = pool.nationality[chosen] if self.border.closed else None
+            ok = self._set_off(dest[:reused], nationality, self.labour.cfg.resale_price_usd if self.labour.cfg.enabled else 0.0)
+            go, to, when = chosen[ok], dest[:reused][ok], due[:reused][ok]
+            self.labour.note_moved(go.size)
+            pool.move(go, IN_TRANSIT, day, "re_recruited", compound=to, due=when, source=RETRAFFICKED)
+            pool.schedule_arrivals(when, go)
         fresh = total - reused
         if fresh:
             nat = self.labour.take(fresh, rng)
             fresh = nat.size
             dest, due = dest[reused : reused + fresh], due[reused : reused + fresh]
             trafficked = rng.random(fresh) < ctx.config.repatriation.trafficked_share
-            ok = ~self.border.blocks_recruits(dest, nat)  # recruits routed over a closed border never set off
+            # recruits routed over a closed border never set off, nor those their owner cannot pay for
+            ok = self._set_off(dest, nat, self.labour.cfg.recruit_cost_usd if self.labour.cfg.enabled else 0.0)
             if self.labour.cfg.enabled:
-                ok[ok] = self._afford(dest[ok], self.labour.cfg.recruit_cost_usd)
                 self.labour.give_back(nat[~ok])
-            idx = pool.create(dest[ok], nat[ok], trafficked[ok], day, due[ok])
-            pool.schedule_arrivals(due[ok], idx)
+            when = due[ok]
+            idx = pool.create(dest[ok], nat[ok], trafficked[ok], day, when)
+            pool.schedule_arrivals(when, idx)

@@ -38,6 +38,14 @@ class Space:
         crowd = 1.0 + cfg.crowding * self.standing(site) / max(float(self.buildings[site]), 1.0)
         return cfg.build_usd_per_place * places * crowd, True
 
+    def costs(self, sites: np.ndarray, places: float) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`cost` at each of ``sites`` at once (the same doubles): (USD, needs construction) per site."""
+        cfg = self.cfg
+        standing = self.ctx.world.compounds.count_all(int(sites.max()) + 1)[sites]
+        construction = self.buildings[sites] - standing - self.reserved[sites] <= 0
+        crowd = 1.0 + cfg.crowding * standing / np.maximum(self.buildings[sites].astype(float), 1.0)
+        return np.where(construction, cfg.build_usd_per_place * places * crowd, cfg.fitout_usd_per_place * places), construction
+
     def days(self, construction: bool, rng: np.random.Generator) -> float:
         """Days until the space is usable: a fit-out, or a construction of random length (gamma, CV 0.5)."""
         cfg = self.cfg
