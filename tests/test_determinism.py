@@ -119,12 +119,12 @@ def first_divergence(a, b) -> int:
 @pytest.mark.parametrize(
     ("scenario", "first_day"),
     [
-        ("crackdown_2025", 180),  # campaign pressure from day 0 (180.5 is inside the ramp); raids follow
-        ("sustained_pressure", 180),
+        ("crackdown_2025", 161),  # the wave's first campaign (27 June 2025) at day -19, pressure at once; raids follow
+        ("sustained_pressure", 161),  # built on the wave: its first campaign too
         ("infrastructure_cut", 180),  # the cut at day 0
-        ("protection_targeting", 170),  # protectors removed at day -10
-        ("boss_targeting", 170),  # poipet-boss-1 indicted at day -10
-        ("combined", 170),
+        ("protection_targeting", 161),  # the wave it is built on starts at day -19, before the removals at day -10
+        ("boss_targeting", 161),  # likewise, before poipet-boss-1 is indicted at day -10
+        ("combined", 161),
     ],
 )
 def test_common_random_numbers_before_the_intervention(baseline, small, scenario, first_day):
