@@ -47,30 +47,16 @@ class Growth:
         self.labour = labour
         self.projects = 0  # compounds being built or fitted out
 
-    def value(self, boss: Boss, site: int, places: float) -> tuple[float, float, bool]:
-        """(net value, upfront cost, needs construction) of a new compound at ``site``."""
-        ctx = self.ctx
-        cfg = ctx.config
-        ops = cfg.operations
-        s = ctx.world.sites[site]
-        hazard = self.decisions.unshielded(boss, site) + cfg.decisions.risk_weight * self.decisions.remembered_raids(boss, site)
-        revenue = (
-            ops.revenue_per_worker_day * self.victims.yield_factor() * self.decisions.infrastructure.expected_connectivity(site)
-        )
-        revenue *= s.attractiveness * (1.0 - ops.bribe_share) / (1.0 + hazard)
-        daily = places * (revenue - ops.cost_per_worker_day) - cfg.finance.upkeep_usd_per_day
-        space_usd, construction = self.space.cost(site, places)
-        recruits = places * cfg.labour.recruit_cost_usd if cfg.labour.enabled else 0.0
-        upfront = space_usd + places * cfg.decisions.equipment_usd_per_worker + self.cfg.expand_cost_usd
-        return daily * cfg.space.amortise_days - upfront - recruits, upfront, construction
-
     def values(self, boss: Boss, sites: list[int], places: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """:meth:`value` at each of ``sites`` at once: (net values, upfront costs, needs construction) as arrays.
+        """(net value, upfront cost, needs construction) of a new compound at each of ``sites``, as arrays.
 
-        The same arithmetic as :meth:`value`, element by element in the same
-        order (so the same doubles); a boss values every calm site when he
-        considers expanding, and a dozen Python calls per site were most of
-        a review's cost.
+        Net value: the amortised daily profit of ``places`` workers there
+        (revenue scaled by the site's attractiveness, connectivity and the
+        victim pool, discounted by the hazard of unshielded pressure and
+        remembered raids) minus the space, equipment and recruits it needs up
+        front.  All sites at once: a boss values every calm site when he
+        considers expanding, and a dozen Python calls per site were most of a
+        review's cost.
         """
         ctx = self.ctx
         cfg = ctx.config
