@@ -95,7 +95,7 @@ def results_block(scenarios: dict[str, dict[str, str]], versus: dict, ages: dict
             f"Without a crackdown the number of compounds founded varies between replications "
             f"({col(b, 'compounds_founded', 0)}): growth stops where building no longer pays, not at a room cap.  "
             "[`results/verdict.md`](results/verdict.md) is written by `python experiments/verdict.py` from these files. "
-            f"Made on the calibrated world (ABC-SMC posterior medians, `+posterior=july_2025`): {on}"
+            f"Made on the calibrated world (the ABC-SMC calibrated point, `+posterior=july_2025`): {on}"
             + (f"; made before the current calibration and not yet rerun: {before}." if before else "."),
             "",
             f"Version 1 comparison: a Cambodia replication with `counterfactual=false` cost {versus['ratio_median']:.2f}x "
@@ -295,7 +295,7 @@ def _box(b: dict) -> str:
 def evidence_block(cal: dict, val: dict, unc: dict, sens: dict | None, disc: dict | None) -> str:
     """The evidence in brief: calibration, validation, parameter uncertainty, sensitivity, scenario discovery."""
     c = unc["results"]["crackdown_2025"]["frac_cf_1y"]
-    med, drw = c["medians"], c["draws"]
+    med, drw = c["point"], c["draws"]
     counts = val["counts"]
     last = cal["generation_table"][-1]
     ident = [k for k, p in cal["parameters"].items() if p["identified"]]
@@ -304,7 +304,8 @@ def evidence_block(cal: dict, val: dict, unc: dict, sens: dict | None, disc: dic
         "The evidence, each line from a file a script wrote ([`results/verdict.md`](results/verdict.md) has the rest):",
         "",
         f"- **Calibration** ([`results/calibration.md`](results/calibration.md), `python experiments/calibrate.py`): "
-        f"{cal['method']} ({cal['engine']}) on the July 2025 wave's seven targets in their own windows, "
+        f"{cal['method']} ({cal['engine']}) on the July 2025 wave's {len(cal['targets'])} targets in the windows their "
+        "sources counted (from the campaign's start on 27 June 2025), "
         f"{cal['generations']} generations of {cal['particles']} particles ({cal['simulations']:,} simulations, last tolerance "
         f"{last['epsilon']:.2f}, effective sample size {last['ess']:.0f}). The targets identify "
         f"{len(ident)} of {len(cal['parameters'])} parameters (posterior SD below {cal['identified_below']:g} of the prior's: "
@@ -315,7 +316,7 @@ def evidence_block(cal: dict, val: dict, unc: dict, sens: dict | None, disc: dic
         f"and do on the no-intervention run or a knockout; {counts['counted_passing']} of those pass on the calibrated model.",
         f"- **Parameter uncertainty** ([`results/uncertainty.md`](results/uncertainty.md), `python experiments/uncertainty.py`): "
         f"one year on, the July 2025 wave leaves the network at {med['mean']:.2f} [{med['ci_low']:.2f}, {med['ci_high']:.2f}] "
-        f"of its counterfactual at the posterior medians and {drw['mean']:.2f} [{drw['ci_low']:.2f}, {drw['ci_high']:.2f}] "
+        f"of its counterfactual at the calibrated point and {drw['mean']:.2f} [{drw['ci_low']:.2f}, {drw['ci_high']:.2f}] "
         f"with every replication at its own posterior draw (single runs {drw['q05']:.2f}-{drw['q95']:.2f}); parameter "
         f"uncertainty is {c['parameter_share']:.0%} of the variance across replications (F-test p = {c['p_value']:.2g}).",
     ]

@@ -1,4 +1,4 @@
-"""Seed noise against parameter uncertainty in every scenario effect (posterior medians against posterior draws).
+"""Seed noise against parameter uncertainty in every scenario effect (the calibrated point against posterior draws).
 
     python experiments/uncertainty.py            # Cambodia world, 40 replications per scenario and arm, into results/
     python experiments/uncertainty.py --quick    # small world, 6 replications, 2 scenarios, into outputs/uncertainty-quick/<date_time>/

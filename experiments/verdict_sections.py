@@ -116,7 +116,7 @@ def headline(
     out = [
         "## The answer",
         "",
-        f"At the calibrated posterior medians, **{word}**. One year after the directive the raid-only July 2025 wave "
+        f"At the calibrated point, **{word}**. One year after the directive the raid-only July 2025 wave "
         f"(`crackdown_2025`, {whole(num(c['replications']))} replications) leaves network revenue at {ci(c, 'frac_cf_1y')} of "
         f"the same replications without the wave, and at {ci(c, 'final_frac_cf')} at the end of the run; "
         f"{whole(never(c, sec, 'crackdown_2025'))} replications never got back to {pct(k.recovered)} and the others took "
@@ -335,7 +335,7 @@ def fit_section(fit: dict, calibration: dict, validation: dict, k: Constants) ->
         f"{fmt(calibration['generation_table'][-1]['epsilon'])} (root mean square misfit in half-widths of the allowed "
         "ranges). Each target in the window it was reported in; the posterior predictive check draws "
         f"{whole(fit['predictive_draws'])} particles by weight, each at a fresh replication, beside the calibrated "
-        f"point every result below runs at (all posterior medians, {whole(fit['replications'])} replications):",
+        f"point every result below runs at (the best-fitting posterior particle, {whole(fit['replications'])} replications):",
         "",
         "| target | observed | allowed | posterior predictive: median [range of the middle "
         f"{pct(k.put('predictive_middle', 0.9, 'sim/runs/calibration.py: the predictive check reports q05-q95'))}] | share in range | calibrated point: mean "
@@ -503,21 +503,21 @@ def limits_section(calibration: dict, age: dict[str, str]) -> list[str]:
 
 
 def uncertainty_section(unc: dict, sec: Section, k: Constants) -> list[str]:
-    """Seed noise against parameter uncertainty: each scenario at the posterior medians and at posterior draws."""
+    """Seed noise against parameter uncertainty: each scenario at the calibrated point and at posterior draws."""
     res, study = unc["results"], unc["study"]
     metrics = ("frac_cf_1y", "final_frac_cf")
     out = [
         "## 8. Seed noise and parameter uncertainty",
         "",
         f"From `uncertainty.json` ([uncertainty.md](uncertainty.md), `python experiments/uncertainty.py`): every intervention "
-        f"scenario run with {whole(study['replications'])} replications at the posterior medians (the spread is seed "
+        f"scenario run with {whole(study['replications'])} replications at the calibrated point (the spread is seed "
         "noise) and with every replication at its own ABC-SMC posterior draw (seed noise and parameter uncertainty), "
         "same seeds, each with its paired no-intervention arm. *Parameter share*: the share of the variance across "
-        "replications under the draws that the variance at the medians does not explain; *p*: F-test that the draws "
+        "replications under the draws that the variance at the calibrated point does not explain; *p*: F-test that the draws "
         f"vary more. *Runs*: the range of the middle {pct(sec.put('middle', 0.9, 'the 5%-95% quantiles of single replications'))} "
         "of single replications under the draws.",
         "",
-        "| scenario | metric | medians: mean [CI] | draws: mean [CI] | draws: runs | parameter share | p | class under the draws |",
+        "| scenario | metric | point: mean [CI] | draws: mean [CI] | draws: runs | parameter share | p | class under the draws |",
         "|---|---|---|---|---|---|---|---|",
     ]
     alpha = sec.put("significance", 0.05, "the level of the F-test")
@@ -525,7 +525,7 @@ def uncertainty_section(unc: dict, sec: Section, k: Constants) -> list[str]:
     for scen, by_metric in res.items():
         for m in metrics:
             e = by_metric[m]
-            a, b = e["medians"], e["draws"]
+            a, b = e["point"], e["draws"]
             cls = classify(b["ci_low"], b["ci_high"]) if m == "frac_cf_1y" else ""
             if e["p_value"] < alpha:
                 detectable += 1

@@ -14,7 +14,7 @@ from sim.runs.uncertainty import arm_overrides, variance_split
 def test_only_the_draws_arm_runs_posterior_draws_and_campaign_keys_only_on_the_calibrated_wave(tmp_path):
     study = load_study("uncertainty", quick=True)
     draws = tmp_path / "d.csv"
-    med = arm_overrides(study, "crackdown_2025", "medians", draws)
+    med = arm_overrides(study, "crackdown_2025", "point", draws)
     assert not any(o.startswith("uncertainty.") for o in med)
     assert f"uncertainty.draws={draws}" in arm_overrides(study, "crackdown_2025", "draws", draws)
     assert "uncertainty.keys=all" in arm_overrides(study, "crackdown_2025", "draws", draws)
@@ -45,5 +45,5 @@ def test_quick_study_writes_both_arms(tmp_path, run_experiment):
     data = json.loads((out / "uncertainty.json").read_text())
     for metrics in data["results"].values():
         for e in metrics.values():
-            assert set(e) >= {"medians", "draws", "parameter_share", "p_value"}
+            assert set(e) >= {"point", "draws", "parameter_share", "p_value"}
     assert Path(out / "uncertainty.md").read_text().count("| crackdown_2025 |") == 4
