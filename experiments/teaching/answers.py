@@ -30,6 +30,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+import arrests
 import numpy as np
 import paired
 import story
@@ -194,12 +195,42 @@ def sites(folder: Path) -> dict:
     return out
 
 
-def nationalities(stdout: str) -> dict:
-    """The nationality table ``arrests.py`` printed: share among arrested workers and AP's share (percent)."""
-    out = {}
-    for name, share, ap in re.findall(r"^  (\S[\w ]*?)\s+[\d.]+\s+([\d.]+)%\s+([\d.]+%|-)\s+[\d.]+%$", stdout, flags=re.M):
-        out[name] = {"share": float(share) / 100, "ap": None if ap == "-" else float(ap[:-1]) / 100}
-    return out
+def reported(folder: Path) -> dict:
+    """What ``arrests.py`` prints for a run, from its same functions: the July 2025 figures in their sources' windows.
+
+    The run's configuration is re-run in memory, as ``arrests.py`` does (same seed: the same replications;
+    checked against the run's ``summary.csv``).  ``figures``: one entry per calibration pattern of the
+    registry, with the run's mean [95% CI] in the pattern's window and where it lies against the allowed range
+    (scaled to the Cambodia world's size on a smaller world); ``ratios``: arrests per raid and per compound raided
+    in the same windows; ``nationalities``: shares among arrested workers, with AP's.
+    """
+    study, _seconds = arrests.rerun(folder)
+    if not arrests.reproduces(study, summary_rows(folder)):
+        raise SystemExit(f"answers: re-running {folder} does not reproduce its arrests: the model changed since the run")
+    factor = arrests.scale_factor(study.config)
+    figures = {}
+    for x in arrests.figures(study, factor):
+        figures[x["name"]] = {
+            **{k: x[k] for k in ("window", "dates", "observed", "citation", "measure", "count", "range", "n", "where")},
+            **{k: sig(x[k]) for k in ("mean", "lo", "hi", "compared")},
+        }
+    ratios = {}
+    for key, (num_, den) in {
+        "arrests_per_raid": ("arrests_july_2025", "raids_july_2025"),
+        "arrests_per_location": ("detained_first_three_weeks", "locations_first_three_weeks"),
+    }.items():
+        mean, lo, hi, n = arrests.ratio(study, num_, den)
+        ratios[key] = {"mean": sig(mean), "lo": sig(lo), "hi": sig(hi), "n": int(n)}
+    return {
+        "factor": sig(factor),
+        "posterior": arrests.posterior_of(folder),
+        "figures": figures,
+        "ratios": ratios,
+        "nationalities": {
+            r["name"]: {"share": sig(r["share"]), "ap": sig(r["ap"]) if r["ap"] is not None else None}
+            for r in arrests.nationality_rows(study, 10)
+        },
+    }
 
 
 # --- sweeps
@@ -277,6 +308,9 @@ def effect_class(s: dict) -> str:
 RUN_COLS = (
     "raids",
     "raids_deflected",
+    "raids_21d",
+    "arrests_21d",
+    "raided_sites_21d",
     "raids_30d",
     "arrests_workers",
     "arrests_30d",
@@ -351,7 +385,10 @@ def params() -> dict:
         "profit_retained": c.operations.profit_retained,
         "loss_tolerance_days": c.finance.loss_tolerance_days,
         "replacement_days_mean": c.protection.replacement_days_mean,
-        "peak_raid_rate": c.scenario.campaigns["july_2025"].peak_raid_rate,
+        "campaigns": {
+            name: {k: float(getattr(camp, k)) for k in ("day", "ramp_days", "hold_days", "decay_half_life", "peak_raid_rate")}
+            for name, camp in c.scenario.campaigns.items()
+        },
     }
 
 
@@ -390,6 +427,7 @@ def collect_02(sh: Sheet) -> dict:
     for key, command in (
         ("small", "python -m sim +teaching=02_july_wave"),
         ("cambodia", "python -m sim +teaching=02_july_wave world=cambodia"),
+        ("cambodia_posterior", "python -m sim +teaching=02_july_wave world=cambodia +posterior=july_2025"),
     ):
         folder = sh.folder(command)
         rows = summary_rows(folder)
@@ -398,10 +436,8 @@ def collect_02(sh: Sheet) -> dict:
             "senior_share": stat(senior_share(rows)),
             "per_raid": stat(per_raid(rows)),
             "sites": sites(folder),
+            **reported(folder),
         }
-    prints = [r for r in sh.commands if r["command"].startswith("python experiments/teaching/arrests.py")]
-    out["small"]["nationalities"] = nationalities(prints[0]["stdout"])
-    out["cambodia"]["nationalities"] = nationalities(prints[-1]["stdout"])
     jobs = sweep(
         sh.folder("python -m sim -m +teaching=02_july_wave operations.profit_retained=0.1,0.5 labour.supply_scale=0.25,1")
     )
@@ -1605,7 +1641,7 @@ def block_changes(a: dict) -> str:
             f"not: `host_final_frac_cf` {c(w2['host_final_frac_cf'])}, with `displacement_ratio` "
             f"{c(w2['displacement_ratio'])}.  In version 1 both were indistinguishable from the baseline.  The "
             f"trough is deeper (`trough_frac` {m(w2['trough_frac'])}): the recalibrated wave is larger "
-            f"(`peak_raid_rate` {a['meta']['params']['peak_raid_rate']:g}, {m(w2['raids'])} raids over the run on "
+            f"(`peak_raid_rate` {a['meta']['params']['campaigns']['july_2025']['peak_raid_rate']:g}, {m(w2['raids'])} raids over the run on "
             "the small world) and moves now take weeks.",
             f"- **Displacement** (worksheet 4) is now large: no room cap, and under sustained pressure Cambodia "
             f"ends at {c(sus['host_final_frac_cf'])} of its no-intervention level while Myawaddy gains "

@@ -8,6 +8,9 @@ The folder may be a run folder or any folder above it (the newest run is
 used).  Days are counted from the intervention (day 0 = the directive of
 16 July 2025), as in the scenario files; ``events.csv`` itself counts days
 from the start of the run (``intervention_day``, 180 by default, is day 0 here).
+The story starts ten days before day 0, or with the first campaign if it
+starts earlier (``crackdown_2025``'s ``june_2025`` starts on day -19, 27
+June 2025).
 
 The events of one raid (warning, evacuation, flight, arrests, seizure,
 sealing) are told on one line.  Then a table of each site: workers and
@@ -23,6 +26,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 from _common import latest, num, read_csv
+from omegaconf import OmegaConf
 
 from sim.analysis.counterfactual import COUNTERFACTUAL
 
@@ -220,11 +224,22 @@ def site_table(run: Path, t0: int) -> list[str]:
     return lines
 
 
+def first_campaign_day(run: Path) -> list[int]:
+    """The day, from the intervention, each campaign of the run's scenario starts ([] without campaigns or config)."""
+    path = run / ".hydra" / "config.yaml"
+    if not path.is_file():
+        return []
+    campaigns = OmegaConf.load(path).scenario.get("campaigns") or {}
+    return [int(c.day) for c in campaigns.values()]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("run", type=Path, help="a run folder, or a folder above runs (the newest is used)")
     parser.add_argument("--replication", type=int, default=0, help="which replication to tell (default 0)")
-    parser.add_argument("--from-day", type=int, default=-10, help="first day, from the intervention (default -10)")
+    parser.add_argument(
+        "--from-day", type=int, help="first day, from the intervention (default -10, or the first campaign's start if earlier)"
+    )
     parser.add_argument("--to-day", type=int, default=365, help="last day, from the intervention (default 365)")
     parser.add_argument("--all", action="store_true", help="also list growth and protection purchases one by one")
     parser.add_argument("--sites", action="store_true", help="only the table of sites")
@@ -241,6 +256,8 @@ def main(argv: list[str] | None = None) -> int:
         n = meta["replications"]
         if not 0 <= args.replication < n:
             raise SystemExit(f"teaching: --replication must be in 0..{n - 1}")
+        if args.from_day is None:
+            args.from_day = min(-10, *first_campaign_day(run))
         print(f"Replication {args.replication}, days {args.from_day:+d} to {args.to_day:+d} from the intervention:")
         print("\n".join(story(rows, t0, args.replication, args.from_day, args.to_day, args.all)))
         per_rep = Counter(int(r["replication"]) for r in rows if r["event"] == "raid")
