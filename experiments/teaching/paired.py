@@ -194,15 +194,25 @@ def job_config(job: Job):
     return OmegaConf.load(path) if path.is_file() else None
 
 
-def planned_raids(cfg) -> float:
-    """Expected raid attempts of a config's campaigns: rate x compounds/100 x effective days."""
-    total = 0.0
-    for camp in cfg.scenario.campaigns.values():
+def campaign_terms(cfg) -> dict[str, tuple[float, int, float]]:
+    """Per campaign of a config: (peak raid rate, compounds at its sites, effective days)."""
+    out = {}
+    for name, camp in cfg.scenario.campaigns.items():
         sites = list(camp.sites) or [s for s, site in cfg.world.sites.items() if site.country == camp.country]
         compounds = sum(cfg.world.sites[s].compounds for s in sites)
         days = camp.ramp_days / 2 + camp.hold_days + (camp.decay_half_life / math.log(2) if camp.decay_half_life > 0 else 0)
-        total += camp.peak_raid_rate * compounds / 100 * days
-    return total
+        out[name] = (float(camp.peak_raid_rate), compounds, float(days))
+    return out
+
+
+def planned_by_campaign(cfg) -> dict[str, float]:
+    """Expected raid attempts of each of a config's campaigns: rate x compounds/100 x effective days."""
+    return {name: rate * compounds / 100 * days for name, (rate, compounds, days) in campaign_terms(cfg).items()}
+
+
+def planned_raids(cfg) -> float:
+    """Expected raid attempts of a config's campaigns, summed."""
+    return sum(planned_by_campaign(cfg).values())
 
 
 def other_actions(cfg) -> float:
@@ -232,7 +242,9 @@ def table_of_budgets(jobs: list[Job], keys: list[str]) -> list[str]:
         lines.append(
             f"  {job.label(keys):<{width}}{planned_raids(cfg):>14.1f}  {ci(mean, lo, hi):<24}{other:>14.1f}{mean + other:>13.1f}"
         )
-    lines.append("  planned = peak_raid_rate x compounds/100 x (ramp_days/2 + hold_days + decay_half_life/ln 2)")
+    lines.append(
+        "  planned = sum over the campaigns of peak_raid_rate x compounds/100 x (ramp_days/2 + hold_days + decay_half_life/ln 2)"
+    )
     lines.append("  attempts = raids carried out + raids called off (a raid finds no target when every compound is shut)")
     return lines
 

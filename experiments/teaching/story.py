@@ -257,7 +257,7 @@ def main(argv: list[str] | None = None) -> int:
         if not 0 <= args.replication < n:
             raise SystemExit(f"teaching: --replication must be in 0..{n - 1}")
         if args.from_day is None:
-            args.from_day = min(-10, *first_campaign_day(run))
+            args.from_day = min([-10, *first_campaign_day(run)])
         print(f"Replication {args.replication}, days {args.from_day:+d} to {args.to_day:+d} from the intervention:")
         print("\n".join(story(rows, t0, args.replication, args.from_day, args.to_day, args.all)))
         per_rep = Counter(int(r["replication"]) for r in rows if r["event"] == "raid")
