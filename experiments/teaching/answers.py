@@ -1212,8 +1212,9 @@ def block_02(a: dict) -> str:
         f"{pct(k['senior_share']['mean'], 1)} (Cambodia) against 1.6% of the deported (173/11,000, Reuters) and 0.2% "
         f"in Kokang.  Mechanisms: {pct(r['warned_share']['mean'])} of raids leak, and a leaked raid arrests no "
         f"manager or boss (`warning_*`); bosses are rarely on site (`boss_present_prob` {p['boss_present_prob']:g}); "
-        "protection softens arrests and buys managers out (`manager_release_max`).  `manager_arrest_prob` was "
-        "*calibrated* to the senior share.",
+        "protection softens arrests and buys managers out (`manager_release_max`).  `manager_arrest_prob`'s "
+        "default was set from the senior share; the ABC calibration, which targets the low-level share, does not "
+        "pin it down (`results/calibration.md`).",
         "3. No: `configs/nationalities/july_2025.yaml` sets the recruits' mix from the AP counts, and arrests fall at "
         'random on whoever is present, so the arrested mirror the workforce (the "workforce" column).  A match on '
         "a quantity built in is not validation; a real test is a pattern the model was not tuned on "
@@ -1278,6 +1279,8 @@ def block_02(a: dict) -> str:
             if len(in_range(kp)) > len(in_range(k))
             else "."
         )
+        + f"  With the calibrated raid parameters the senior share of arrests is {pct(kp['senior_share']['mean'], 1)} "
+        f"(`low_level_arrests` {kp['figures']['low_level_arrests']['where']}; Reuters: 1.6%)."
         + f"  Arrests per raid in CNA's window: {c(k['ratios']['arrests_per_raid'])} with the default raid parameters, "
         f"{c(kp['ratios']['arrests_per_raid'])} with the calibrated ones (CNA: ~21); per location to 18 July "
         f"{c(k['ratios']['arrests_per_location'])} and {c(kp['ratios']['arrests_per_location'])} (AP: ~50).  Most raid "
