@@ -22,10 +22,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-__all__ = ["CALIBRATED_COMMIT", "PRODUCER", "Section", "model_age"]
+__all__ = ["CALIBRATED_COMMIT", "MADE_WITH_THE_CALIBRATION", "PRODUCER", "Section", "model_age"]
 
 #: The commit from which every results study runs the current calibrated world (the two-campaign July 2025 wave).
 CALIBRATED_COMMIT = "1341abd"
+#: Result files made by the calibration run itself, which writes the calibrated world (its overlays) and measures
+#: it in the same run: they count as calibrated from the commit that run started at (its sidecar's ``git_commit``),
+#: the parent of the commit that recorded its output.
+MADE_WITH_THE_CALIBRATION: dict[str, str] = {"calibration_fit.json": "1306fc0"}
 #: Result file -> (the file recording the commit that made it, the keys down to that commit).
 PRODUCER: dict[str, tuple[str, tuple[str, ...]]] = {
     "scenarios.csv": ("fig1_revenue_by_scenario.json", ("git_commit",)),
@@ -88,6 +92,6 @@ def model_age(results: Path, root: Path) -> dict[str, str]:
     out = {}
     for name in PRODUCER:
         commit = _commit(results, name)
-        ok = _is_ancestor(CALIBRATED_COMMIT, commit, root) if commit else None
+        ok = _is_ancestor(MADE_WITH_THE_CALIBRATION.get(name, CALIBRATED_COMMIT), commit, root) if commit else None
         out[name] = "unknown" if ok is None else "calibrated" if ok else "before"
     return out
