@@ -243,7 +243,7 @@ def pipeline(r: dict) -> dict[str, object]:
     rounds = arms["rounds"]
     per_arm = float(np.median([0.5 * (x["scenario_s"] + x["counterfactual_s"]) for x in rounds]))
     warm = float(np.median([x["warmup_s"] for x in rounds]))
-    after = arms["horizon_days"] - arms["intervention_day"]
+    after = arms["horizon_days"] - arms.get("arms_part_day", arms["intervention_day"])
     cores = float(r["sweep"]["parallel_capacity"]["effective_cores"])
 
     def hours(plan: dict[str, dict]) -> dict[str, object]:
