@@ -11,7 +11,8 @@ runs, at the same seed and replication index (common random numbers):
 
 * each targeting strategy (``scenario=network_targeting``,
   ``scenario.targeting.strategy=random|degree|betweenness|money|rank``,
-  ``scenario.targeting.count`` removals on day -10, then the July 2025 wave);
+  ``scenario.targeting.count`` removals on day -29, ten days before the July 2025
+  wave's first campaign starts on day -19);
 * the wave alone (``scenario=crackdown_2025``);
 * one no-intervention arm (:func:`sim.analysis.counterfactual.counterfactual_config`
   of the strategy arms' config), shared by every arm of that setting.
@@ -319,7 +320,8 @@ def render(data: dict[str, Any]) -> str:
         f"load average {meta['load_start'][0]:.2f} at the start and {meta['load_end'][0]:.2f} at the end).",
         "",
         "Each strategy removes the same number of nodes of the protection network (bosses with compounds and "
-        "protectors in office) ten days before the July 2025 wave (`scenario=network_targeting`, "
+        f"protectors in office) on day {meta['targeting_day']}, {meta['wave_start_day'] - meta['targeting_day']} days "
+        f"before the July 2025 wave's first campaign starts (day {meta['wave_start_day']}; `scenario=network_targeting`, "
         "`sim.mechanisms.graph.Graph.targets`), then the wave runs as in `crackdown_2025`.  "
         "*The wave alone* is `crackdown_2025` without removals.  Every arm of a replication shares the seed and "
         "replication index (common random numbers) and is measured against one no-intervention arm of the same "
@@ -454,7 +456,8 @@ def render(data: dict[str, Any]) -> str:
         "nodes (the tables' boss share) are compared at an equal count, not at an equal direct effect or cost.",
         "- Common random numbers hold exactly only up to the removal day: `random` draws its targets from its own "
         "`targeting` stream, but the removals themselves change what happens next (which raids leak, which "
-        "successor delay comes from which `protection` draw), so after day -10 the arms' draws are used differently.",
+        "successor delay comes from which `protection` draw), so after day "
+        f"{meta['targeting_day']} the arms' draws are used differently.",
         "- `mean_protection` is the mean over the compounds standing on the snapshot day: when the wave lays the "
         "protected compounds low, it falls because of who is left standing, not only because protection was lost.",
         "- Global efficiency counts every edge alike: a network whose bosses relocate and buy in at new sites gains "
@@ -810,6 +813,7 @@ def main(argv: list[str] | None = None) -> int:
         "study": study.record(),
         "command": command,
         "targeting_day": study.config.scenario.targeting.day,
+        "wave_start_day": min(c.day for c in study.config.scenario.campaigns.values()),
         "counterfactual": "counterfactual_config of the strategy arms' config, one per replication and adaptation setting, shared",
         "wall_time_s": wall,
         "jobs": args.jobs,

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from sim import compose, run
+from sim.analysis.counterfactual import intervention_start
 from sim.config.errors import ConfigError
 from sim.runs.draws import draw_index, draw_table, replication_config
 
@@ -28,10 +29,12 @@ def test_each_replication_runs_its_own_draw_chosen_by_weight(draws):
     picks = np.array([draw_index(cfg, k, table) for k in range(400)])
     assert 0.68 < picks.mean() < 0.82  # weight 0.75 on row 1
     assert [draw_index(cfg, k, table) for k in range(20)] == [draw_index(cfg, k, table) for k in range(20)]
+    configured = compose(BASE).scenario.campaigns["july_2025"].peak_raid_rate
+    assert configured not in (2.0, 9.0)
     for k in range(6):
         rc = replication_config(cfg, k)
         assert rc.raids.arrest_prob_present == (0.6 if picks[k] else 0.1)
-        assert rc.scenario.campaigns["july_2025"].peak_raid_rate == 5.7  # keys=world leaves the scenario alone
+        assert rc.scenario.campaigns["july_2025"].peak_raid_rate == configured  # keys=world leaves the scenario alone
     assert replication_config(compose(BASE), 3) == compose(BASE)  # no draws: the config itself
 
 
@@ -49,7 +52,8 @@ def test_the_draw_reaches_both_arms_and_changes_the_outcome(draws):
     assert again == res.summaries[4]
     assert res.counterfactual is not None and len(res.counterfactual) == 6
     # the paired no-intervention arm runs the same draw: revenue per worker-day 300 or 400 in both arms
-    t0 = cfg.intervention_day
+    t0 = intervention_start(cfg)  # the June 2025 campaign: the arms part 19 days before the directive
+    assert t0 == cfg.intervention_day - 19
     for k, i in enumerate(rows):
         ratio = res.counterfactual[k].revenue[:t0].sum() / res.replications[k].revenue[:t0].sum()
         assert ratio == pytest.approx(1.0), (k, i)  # identical warm-up: same draw, same streams

@@ -26,7 +26,7 @@ import sim
 from sim.analysis.compare import paired
 from sim.explore.app import Explorer, create_app
 from sim.explore.jobs import Job
-from sim.explore.levers import Policy, Setup, command, compose_config, overrides
+from sim.explore.levers import Policy, Setup, command, compose_config, number, overrides
 from sim.explore.reproduce import yaml_name, yaml_text
 from sim.explore.series import headline_metric, paired_rows, stat
 from sim.runs.output import fmt_number
@@ -95,10 +95,19 @@ def test_only_changed_levers_become_overrides_and_they_compose_to_what_they_say(
         pool_scale=2.0,
     )
     ov = overrides(SMALL, policy)
+    wave = sim.compose(["world=small", "scenario=crackdown_2025"]).scenario.campaigns
+    assert list(wave) == ["june_2025", "july_2025"]  # the two campaigns of the July 2025 wave, each scaled
+    per_campaign = [
+        line
+        for name, camp in wave.items()
+        for line in (
+            f"scenario.campaigns.{name}.peak_raid_rate={number(camp.peak_raid_rate * 2.0)}",
+            f"scenario.campaigns.{name}.hold_days=60.0",
+            f"scenario.campaigns.{name}.targeting=largest",
+        )
+    ]
     assert ov[4:] == [
-        "scenario.campaigns.july_2025.peak_raid_rate=11.4",
-        "scenario.campaigns.july_2025.hold_days=60.0",
-        "scenario.campaigns.july_2025.targeting=largest",
+        *per_campaign,
         "protection.strength_scale=0.0",
         "labour.supply_scale=0.5",
         "victims.pool_scale=2.0",
@@ -106,8 +115,9 @@ def test_only_changed_levers_become_overrides_and_they_compose_to_what_they_say(
         "infrastructure.substitutes=false",
     ]
     cfg = compose_config(ov)
-    camp = cfg.scenario.campaigns["july_2025"]
-    assert (camp.peak_raid_rate, camp.hold_days, camp.targeting) == (11.4, 60.0, "largest")
+    for name, camp in cfg.scenario.campaigns.items():
+        want = float(number(wave[name].peak_raid_rate * 2.0))
+        assert (camp.peak_raid_rate, camp.hold_days, camp.targeting) == (want, 60.0, "largest")
     assert (cfg.protection.strength_scale, cfg.raids.warnings, cfg.decisions.relocation) == (0.0, False, True)
     assert overrides(SMALL, Policy(scenario="baseline", raid_intensity=3.0))[4:] == [], "baseline has no campaign to scale"
 

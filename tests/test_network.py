@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 
 import sim
+from sim.analysis.counterfactual import intervention_start
 from sim.config.checks import validate
 from sim.config.schema import BossActionConf, ClosureOrderConf, CutConf, HandoverConf, ScamsimConfig, SyndicateConf
 from sim.core.events import EventKind
@@ -224,6 +225,7 @@ def test_a_syndicate_action_hits_every_member_chairman_first(small):
 def test_a_campaign_outside_cambodia_raids_there(small):
     over = (
         "scenario=crackdown_2025",
+        "scenario.campaigns.june_2025.country=Myanmar",  # both campaigns of the wave
         "scenario.campaigns.july_2025.country=Myanmar",
         "scenario.campaigns.july_2025.peak_raid_rate=60",
     )
@@ -315,7 +317,8 @@ def test_targeting_shares_the_warm_up_with_the_wave_alone(small):
     """Common random numbers: up to the removal day the two scenarios are the same run."""
     a = sim.run(small("scenario=network_targeting", "counterfactual=false"))
     b = sim.run(small("scenario=crackdown_2025", "counterfactual=false"))
-    day = T0 - 10
+    day = intervention_start(a.config)  # the removal day, ten days before the wave's first campaign
+    assert day == T0 + a.config.scenario.targeting.day < intervention_start(b.config)
     assert np.array_equal(a.replications[0].revenue[:day], b.replications[0].revenue[:day])
     assert not np.array_equal(a.replications[0].revenue, b.replications[0].revenue)
 

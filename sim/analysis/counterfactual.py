@@ -11,6 +11,10 @@ differ only through the intervention.
 
 Windows are half-open day ranges counted from ``intervention_day`` (day 0):
 "one year on" is days [335, 365), displacement is measured over [90, 240).
+Revenue lost and the pre-wave scale are measured from the day the arms part
+(:func:`intervention_start`), which comes before day 0 when an action does:
+the July 2025 wave's first campaign starts 19 days before the directive, and
+network removals are set 10 days before the wave.
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ __all__ = [
     "effect_class",
     "empty_scenario",
     "has_interventions",
+    "intervention_start",
 ]
 
 #: The counterfactual arm's scenario name and its ``arm`` label in ``timeseries.csv``.
@@ -57,6 +62,26 @@ def has_interventions(scenario: ScenarioConf) -> bool:
     or its network targeting removes anyone."""
     lists = any(len(getattr(scenario, name)) for name in _intervention_fields(scenario))
     return lists or (scenario.targeting.strategy != "none" and scenario.targeting.count > 0)
+
+
+def intervention_start(config: ScamsimConfig) -> int:
+    """The first day any intervention acts (``intervention_day`` if none acts before it): the arms part there.
+
+    Every entry of every intervention list has a ``day`` counted from
+    ``intervention_day``; network targeting has one too when it removes
+    anyone.  A "pre-wave" level is read in the 30 days before this day, and
+    losses are counted from it, so an action before the directive (the July
+    2025 wave's June campaign) is neither in the baseline nor left out of
+    the losses.  Never before day 0.
+    """
+    scenario = config.scenario
+    days = [0]
+    for name in _intervention_fields(scenario):
+        entries = getattr(scenario, name)
+        days += [e.day for e in (entries.values() if isinstance(entries, dict) else entries) if hasattr(e, "day")]
+    if scenario.targeting.strategy != "none" and scenario.targeting.count > 0:
+        days.append(scenario.targeting.day)
+    return max(config.intervention_day + min(days), 0)
 
 
 def empty_scenario(scenario: ScenarioConf) -> ScenarioConf:
@@ -100,8 +125,9 @@ def counterfactual_metrics(
     one_year = _ratio(rev[a:b].mean(), rev_cf[a:b].mean()) if b <= n else math.nan
     host_rev = result.series["revenue_usd"][:, host].sum(axis=1)
     host_cf = cf.series["revenue_usd"][:, host].sum(axis=1)
-    scale = float(rev_cf[t0 - 30 : t0].mean())
-    lost = float(np.sum(np.maximum(rev_cf[t0:] - rev[t0:], 0.0)))
+    start = intervention_start(config)
+    scale = float(rev_cf[max(start - 30, 0) : start].mean()) if start > 0 else math.nan
+    lost = float(np.sum(np.maximum(rev_cf[start:] - rev[start:], 0.0)))
     return {
         "final_frac_cf": _ratio(rev[-30:].mean(), rev_cf[-30:].mean()),
         "frac_cf_1y": one_year,

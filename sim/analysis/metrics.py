@@ -12,7 +12,7 @@ import math
 
 import numpy as np
 
-from sim.analysis.counterfactual import CF_COLUMNS, counterfactual_metrics
+from sim.analysis.counterfactual import CF_COLUMNS, counterfactual_metrics, intervention_start
 from sim.analysis.stats import column_ci, mean_ci, rolling7
 from sim.analysis.windows import raid_outcomes, window_counts
 from sim.config.columns import SUMMARY_COLUMNS
@@ -50,8 +50,9 @@ def summarise(result: ReplicationResult, config: ScamsimConfig, cf: ReplicationR
     are NaN.
     """
     t0 = config.intervention_day
+    start = intervention_start(config)  # the pre-wave level is read before the first action, not the directive
     revenue = result.revenue
-    baseline = float(revenue[t0 - 30 : t0].mean())
+    baseline = float(revenue[max(start - 30, 0) : start].mean()) if start > 0 else math.nan
     smooth = rolling7(revenue)
     after = smooth[t0:]
     trough = int(np.argmin(after))
@@ -65,7 +66,7 @@ def summarise(result: ReplicationResult, config: ScamsimConfig, cf: ReplicationR
         recovery = math.nan
     host = host_sites(result, config)
     host_rev = result.series["revenue_usd"][:, host].sum(axis=1)
-    host_base = host_rev[t0 - 30 : t0].mean()
+    host_base = host_rev[max(start - 30, 0) : start].mean() if start > 0 else math.nan
     counts = _event_counts(result)
     arrests = counts[EventKind.ARREST_WORKERS] + counts[EventKind.ARREST_MANAGERS] + counts[EventKind.ARREST_BOSS]
     raids = counts[EventKind.RAID]
@@ -75,7 +76,7 @@ def summarise(result: ReplicationResult, config: ScamsimConfig, cf: ReplicationR
         "trough_day": float(trough),
         "recovery_days": recovery,
         "final_frac": float(revenue[-30:].mean() / scale),
-        "revenue_lost_days": float(np.sum(np.maximum(baseline - revenue[t0:], 0.0)) / scale),
+        "revenue_lost_days": float(np.sum(np.maximum(baseline - revenue[start:], 0.0)) / scale),
         "host_final_frac": float(host_rev[-30:].mean() / host_base) if host_base > 0 else math.nan,
         "raids": raids,
         "raids_deflected": counts[EventKind.RAID_DEFLECTED],
