@@ -51,7 +51,10 @@ def test_pairing_narrows_the_confidence_interval(baseline, crackdown):
     assert start == crackdown.config.intervention_day - 19  # the June 2025 campaign, 19 days before the directive
     for a, b in zip(baseline.replications, crackdown.replications, strict=True):
         assert np.array_equal(a.revenue[:start], b.revenue[:start])
-    assert any(not np.array_equal(a.revenue[start:], b.revenue[start:]) for a, b in zip(baseline.replications, crackdown.replications, strict=True))
+    assert any(
+        not np.array_equal(a.revenue[start:], b.revenue[start:])
+        for a, b in zip(baseline.replications, crackdown.replications, strict=True)
+    )
 
 
 def test_crackdown_lowers_revenue_in_the_host_country(baseline, crackdown):
