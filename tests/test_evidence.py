@@ -15,6 +15,7 @@ import pytest
 from sim.analysis.patterns import PATTERNS
 
 
+@pytest.mark.slow  # about a minute: run with pytest -m slow
 def test_validation_reports_every_pattern_with_role_and_discrimination(tmp_path, run_experiment):
     run_experiment("validate.py", "--quick", "--out", str(tmp_path))
     report = (tmp_path / "validation.md").read_text()
@@ -48,6 +49,7 @@ def test_validation_reports_every_pattern_with_role_and_discrimination(tmp_path,
     )
 
 
+@pytest.mark.slow  # about a minute: run with pytest -m slow
 def test_calibration_is_abc_smc_with_a_shrinking_tolerance(tmp_path, run_experiment):
     run_experiment("calibrate.py", "--quick", "--particles", "12", "--out", str(tmp_path))
     data = json.loads((tmp_path / "calibration.json").read_text())

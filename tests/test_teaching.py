@@ -174,7 +174,14 @@ def test_worksheet_has_every_section_and_only_runnable_commands(worksheet):
 # ----------------------------------------------------------------------------- worksheets
 
 
-@pytest.mark.parametrize("worksheet", WORKSHEETS, ids=lambda p: p.stem)
+#: The two worksheets whose commands take about a minute each: run with ``pytest -m slow`` to keep the default run short.
+SLOW_WORKSHEETS = {"02_july_wave", "07_randomness"}
+
+
+@pytest.mark.parametrize(
+    "worksheet",
+    [pytest.param(w, id=w.stem, marks=[pytest.mark.slow] if w.stem in SLOW_WORKSHEETS else []) for w in WORKSHEETS],
+)
 def test_worksheet_commands_run(worksheet, tmp_path):
     singles: list[Path] = []  # folders of single runs, in order
     sweeps: list[Path] = []  # folders of sweeps, in order
