@@ -29,7 +29,7 @@ class CampaignConf:
         "raids/day per 100 compounds at its sites",
         0.0,
         100.0,  # at most a raid per compound per day (July 2025: ~3)
-        "assumed: a July-2025-sized wave; crackdown_2025's own rates are the ABC-SMC posterior medians "
+        "assumed: a July-2025-sized wave; crackdown_2025's own rates are the ABC-SMC calibrated point "
         "(configs/calibrated/crackdown_2025.yaml, results/calibration.md)",
     )
     targeting: str = "random"  # random | largest | least_protected | site
