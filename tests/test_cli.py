@@ -19,6 +19,7 @@ import pytest
 from scipy import stats
 
 import sim
+from sim.analysis.counterfactual import intervention_start
 from sim.config.columns import COLUMN_RANGES
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -178,7 +179,8 @@ def test_summary_csv_one_row_per_replication_consistent_with_events(run):
 def test_baseline_revenue_recomputed_from_timeseries(run, config):
     run_dir, _ = run
     _, ts = read_csv(run_dir / "timeseries.csv")
-    t0 = config.intervention_day
+    t0 = intervention_start(config)  # the 30 days before the first action: the June 2025 campaign, 19 days before the directive
+    assert t0 == config.intervention_day - 19
     daily: dict[int, dict[int, float]] = defaultdict(lambda: defaultdict(float))
     for r in ts:
         if r["arm"] == "scenario":  # not the paired counterfactual arm's rows, which follow
