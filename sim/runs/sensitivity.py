@@ -331,6 +331,7 @@ def sensitivity(
                 "interrupted": True,
             },
         )
+    earlier = sum(e["wall_seconds"] for e in log)  # sweeps of earlier invocations; this one's is timed from ``start``
     if missing:
         log = _log_timing(sweep_dir, run_sweep(study, design_csv, missing, sweep_dir, launcher, jobs))
     compute = compute_estimate(rows, _row_seconds(sweep_dir, rows), log, _row_bytes(sweep_dir, rows))
@@ -342,6 +343,5 @@ def sensitivity(
     spec = study.spec
     rules = dict(spec["outputs"]) if isinstance(spec["outputs"], dict) else dict.fromkeys(spec["outputs"])
     y, nan_report = outputs_by_row(sweep_dir, rows, rules, float(cfg.horizon_days - cfg.intervention_day))
-    sweep_wall = sum(e["wall_seconds"] for e in log)
-    files = write_report(study, design, y, nan_report, out, launcher, compute, sweep_wall, start)
+    files = write_report(study, design, y, nan_report, out, launcher, compute, earlier, start)
     return {**run_info, "files": files}

@@ -104,10 +104,15 @@ def write_report(
     out: Path,
     launcher: str,
     compute: dict[str, Any],
-    sweep_wall: float,
+    earlier_wall: float,
     start: float,
 ) -> list[Path]:
-    """Write sensitivity.png, .csv, .md and .json into ``out``; return their paths."""
+    """Write sensitivity.png, .csv, .md and .json into ``out``; return their paths.
+
+    The study's wall time is ``earlier_wall`` (the sweeps of earlier, resumed
+    invocations) plus this invocation's, from ``start`` (its sweep, if any,
+    and the analysis): each second counted once.
+    """
     cfg, spec = study.config, study.spec
     params = flatten(spec["params"])
     seed = SeedFactor.from_spec(spec.get("seed_factor"))
@@ -130,7 +135,7 @@ def write_report(
     valid = [c["max_ST"] for c in checks.values() if c["max_ST"] is not None]
     convergence = {o: {"half_sample": r["half_sample"], "bootstrap": r["bootstrap"]} for o, r in res.items()}
     horizon_after = cfg.horizon_days - cfg.intervention_day
-    wall = sweep_wall + (time.perf_counter() - start)
+    wall = earlier_wall + (time.perf_counter() - start)
     seeding = {
         "scheme": "seed as a factor of the design",
         "description": seed.describe(),
