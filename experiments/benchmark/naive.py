@@ -73,6 +73,7 @@ def reduced_overrides(horizon: int) -> list[str]:
         "scenario=crackdown_2025",
         f"horizon_days={horizon}",
         "intervention_day=30",
+        "~scenario.campaigns.june_2025",  # one campaign: the naive model runs the first it finds
         f"{CAMPAIGN}.day=0",
         f"{CAMPAIGN}.ramp_days=0",
         f"{CAMPAIGN}.hold_days={horizon}",
