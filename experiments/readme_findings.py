@@ -160,7 +160,7 @@ def network_block(targeting: dict, episodes: dict) -> str:
 def pipeline_minutes(cal: dict | None, disc: dict | None, sens: dict | None) -> float | None:
     """The wall minutes the three evidence designs (ABC-SMC, discovery, Sobol) took here, from their JSON files."""
     walls = [d.get("wall_seconds") if d is not None else None for d in (cal, disc, sens)]
-    return sum(walls) / 60 if all(isinstance(w, (int, float)) for w in walls) else None  # type: ignore[misc]
+    return sum(walls) / 60 if all(isinstance(w, (int, float)) for w in walls) else None
 
 
 def measured_line(cal: dict | None, disc: dict | None, sens: dict | None, unc: dict | None) -> str:

@@ -272,18 +272,16 @@ def job_stats(j: paired.Job, columns: tuple[str, ...]) -> dict:
     return {c: stat(j.values(c), c) for c in columns}
 
 
+def diff_record(d: float, lo: float, hi: float, ulo: float, uhi: float, pair: bool) -> dict:
+    """A paired (or, if the runs cannot be paired, unpaired) difference as the answers store it, with its verdict."""
+    verdict = paired.verdict(lo, hi) if pair else paired.verdict(ulo, uhi)
+    return {"diff": sig(d), "lo": sig(lo), "hi": sig(hi), "ulo": sig(ulo), "uhi": sig(uhi), "paired": pair, "verdict": verdict}
+
+
 def diff(base: paired.Job, other: paired.Job, col: str) -> dict:
     pair = paired.pairable(base, other)
     r = paired.compare(base, other, col, pair)
-    return {
-        "diff": sig(r["diff"]),
-        "lo": sig(r["lo"]),
-        "hi": sig(r["hi"]),
-        "ulo": sig(r["ulo"]),
-        "uhi": sig(r["uhi"]),
-        "paired": pair,
-        "verdict": paired.verdict(r["lo"], r["hi"]) if pair else paired.verdict(r["ulo"], r["uhi"]),
-    }
+    return diff_record(r["diff"], r["lo"], r["hi"], r["ulo"], r["uhi"], pair)
 
 
 def diffs(base: paired.Job, other: paired.Job, columns: tuple[str, ...]) -> dict:
@@ -713,15 +711,7 @@ def collect_08(sh: Sheet) -> dict:
                 c: {k: sig(v) for k, v in zip(("mean", "lo", "hi"), _ci(study_b, c), strict=True)} for c in EXPLORER_METRICS
             },
             "minus_a": {
-                c: {
-                    "diff": sig(r["diff"]),
-                    "lo": sig(r["ci_low"]),
-                    "hi": sig(r["ci_high"]),
-                    "ulo": sig(r["unpaired_ci_low"]),
-                    "uhi": sig(r["unpaired_ci_high"]),
-                    "paired": True,
-                    "verdict": paired.verdict(r["ci_low"], r["ci_high"]),
-                }
+                c: diff_record(r["diff"], r["ci_low"], r["ci_high"], r["unpaired_ci_low"], r["unpaired_ci_high"], True)
                 for c, r in rows.items()
             },
         }
