@@ -84,7 +84,7 @@ def test_weighted_summaries():
 def test_the_overlays_put_world_keys_in_the_posterior_and_campaign_keys_in_the_scenario(tmp_path):
     import yaml
 
-    from sim.runs.calibration import _campaigns, _overlay
+    from sim.runs.calibration_overlays import write_campaign_overlay, write_world_overlay
 
     medians = {
         "raids.deflect_max": 0.25,
@@ -94,10 +94,10 @@ def test_the_overlays_put_world_keys_in_the_posterior_and_campaign_keys_in_the_s
         "scenario.campaigns.july_2025.hold_days": 12.0,
     }
     record = {"method": "ABC-SMC", "generations": 4, "particles": 1000}
-    world = yaml.safe_load(_overlay(tmp_path / "w.yaml", "x", medians, record).read_text())
+    world = yaml.safe_load(write_world_overlay(tmp_path / "w.yaml", "x", medians, record).read_text())
     assert world == {"raids": {"deflect_max": 0.25}, "network": {"tie_warning_prob": 0.4}}
     assert (tmp_path / "w.yaml").read_text().startswith("# @package _global_")
-    camp = yaml.safe_load(_campaigns(tmp_path / "c.yaml", "crackdown_2025", medians, record).read_text())
+    camp = yaml.safe_load(write_campaign_overlay(tmp_path / "c.yaml", "crackdown_2025", medians, record).read_text())
     assert camp == {"campaigns": {"june_2025": {"peak_raid_rate": 2.0}, "july_2025": {"peak_raid_rate": 4.5, "hold_days": 12.0}}}
 
 

@@ -38,6 +38,7 @@ from sim.config.compose import compose_dictconfig
 from sim.config.paths import config_dir
 from sim.runs.abc import ProbitModel, Target, WaveModel, alias, distance, targets, to_theta
 from sim.runs.atomic import atomic_write, write_csv
+from sim.runs.calibration_overlays import write_campaign_overlay, write_world_overlay
 from sim.runs.calibration_report import SCRIPT, pairs_figure, why_not_identified, write_markdown
 from sim.runs.experiment import Study, base_overrides, flatten
 from sim.runs.provenance import write_sidecar
@@ -151,46 +152,6 @@ def _interval(values: np.ndarray, t: Target) -> dict[str, float]:
         "lo": lo,
         "hi": hi,
     }
-
-
-def _overlay(path: Path, name: str, values: Mapping[str, float], record: Mapping[str, Any]) -> Path:
-    lines = [
-        "# @package _global_",
-        "# " + "-" * 75,
-        f"# The calibrated world-level parameters: the best-fitting posterior particle of the {record['method']} calibration",
-        f"# to the July 2025 wave ({record['generations']} generations of {record['particles']} particles; results/calibration.json),",
-        f"# written by `python {SCRIPT}`; do not edit by hand.  Add to any run with +posterior={name}.",
-        "# Only the world-level parameters are here; the wave's own campaigns are in configs/calibrated/.",
-        "# " + "-" * 75,
-    ]
-    sections: dict[str, list[str]] = {}
-    for k, v in values.items():
-        if not k.startswith("scenario."):
-            section, rest = k.split(".", 1)
-            sections.setdefault(section, []).append(f"  {rest}: {v:.6g}")
-    for section, entries in sections.items():
-        lines += [f"{section}:", *entries]
-    return atomic_write(path, "\n".join(lines) + "\n")
-
-
-def _campaigns(path: Path, scenario: str, values: Mapping[str, float], record: Mapping[str, Any]) -> Path:
-    """The calibrated campaign values of ``scenario`` (its ``scenario.campaigns.*`` keys), which the scenario includes."""
-    camp: dict[str, dict[str, float]] = {}
-    for k, v in values.items():
-        if k.startswith("scenario.campaigns."):
-            name, field = k.removeprefix("scenario.campaigns.").split(".", 1)
-            camp.setdefault(name, {})[field] = v
-    lines = [
-        f"# The calibrated campaign values of scenario {scenario} (package: the scenario, which includes this file).",
-        f"# The best-fitting posterior particle of the {record['method']} calibration ({record['generations']} generations of "
-        f"{record['particles']} particles;",
-        f"# results/calibration.json), written by `python {SCRIPT}`; do not edit by hand.",
-        "campaigns:",
-    ]
-    for name, fields in camp.items():
-        lines.append(f"  {name}:")
-        lines += [f"    {field}: {v:.6g}" for field, v in fields.items()]
-    return atomic_write(path, "\n".join(lines) + "\n")
 
 
 def calibrate(
@@ -317,9 +278,11 @@ def calibrate(
     values = {k: float(point[n]) for k, n in zip(keys, names, strict=True)}  # the calibrated point, by config key
     files: list[Path] = [posterior_csv, gen_csv]
     if write_overlay:
-        files.append(_overlay(config_dir() / "posterior" / f"{spec['overlay']}.yaml", str(spec["overlay"]), values, record))
+        files.append(
+            write_world_overlay(config_dir() / "posterior" / f"{spec['overlay']}.yaml", str(spec["overlay"]), values, record)
+        )
         campaigns = str(spec["campaigns"])
-        files.append(_campaigns(config_dir() / "calibrated" / f"{campaigns}.yaml", campaigns, values, record))
+        files.append(write_campaign_overlay(config_dir() / "calibrated" / f"{campaigns}.yaml", campaigns, values, record))
     pairs_figure(out / "calibration.png", keys, prior, theta, w)
     unidentified = [k for k in keys if not post[k]["identified"]]
     why = why_not_identified(generations, ppc, post, pairs, keys, tg)
