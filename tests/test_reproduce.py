@@ -37,11 +37,23 @@ TABLES = ["scenarios.csv", "displacement.csv", "arrests.csv", "phase.csv", "clai
 SCRIPTS = ["reproduce.py", "validate.py", "calibrate.py", "sensitivity.py", "benchmark/benchmark.py"]
 
 
-def digests(folder: Path) -> dict[str, str]:
-    """SHA-256 of every file under ``folder`` (hidden ones included), by relative path."""
-    return {
-        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*")) if p.is_file()
-    }
+def digests(folder: Path) -> dict[str, tuple[int, int, str]]:
+    """Every file under ``folder`` (hidden ones included), by relative path: its size, modification time and SHA-256.
+
+    Files inside a hidden folder (a long study's resumable sweep, such as
+    ``results/.sensitivity_sweep/``: git-ignored, gigabytes on a machine that
+    ran it) are compared by size and modification time only; any write
+    changes the second.  Hashing them made each of these tests read them all.
+    """
+    out = {}
+    for p in sorted(folder.rglob("*")):
+        if not p.is_file():
+            continue
+        rel = p.relative_to(folder)
+        st = p.stat()
+        hidden_folder = any(part.startswith(".") for part in rel.parts[:-1])
+        out[str(rel)] = (st.st_size, st.st_mtime_ns, "" if hidden_folder else hashlib.sha256(p.read_bytes()).hexdigest())
+    return out
 
 
 def test_quick_reproduction_writes_every_figure_elsewhere_and_leaves_results_byte_identical(run_experiment):
