@@ -49,11 +49,18 @@ def _draws(k: int, share: float) -> int:
 
 @compiled
 def _accept_rows(status: np.ndarray, n: int, want: int, u: np.ndarray, out: np.ndarray, got: int) -> int:
-    for x in u:
+    m = u.size
+    rows = np.empty(m, np.int64)
+    seen = np.empty(m, np.int8)
+    for i in range(m):  # the drawn rows' statuses first, loads only, so their cache misses overlap (as in move_rows)
+        r = min(int(u[i] * n), n - 1)
+        rows[i] = r
+        seen[i] = status[r]
+    for i in range(m):  # then accept in draw order; a row taken earlier in this call now reads -1
         if got == out.size:
             break
-        r = min(int(x * n), n - 1)
-        if status[r] == want:
+        r = rows[i]
+        if seen[i] == want and status[r] == want:
             status[r] = -1  # taken (restored by the caller)
             out[got] = r
             got += 1

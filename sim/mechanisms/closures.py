@@ -22,7 +22,7 @@ from sim.config.schema import ClosureOrderConf
 from sim.core.compounds import CLOSED, RELOCATING
 from sim.core.context import Context
 from sim.core.events import EventKind
-from sim.core.workers import ARRESTED
+from sim.core.workers import ARRESTED, WORKING
 from sim.mechanisms.decisions import Decisions
 from sim.mechanisms.protection import Protection
 from sim.mechanisms.space import Space
@@ -88,7 +88,7 @@ class Closures:
             held = pool.at_compound(comp)
             taken = held[rng.random(held.size) < order.detain_share]
             due = ctx.day + np.ceil(rng.exponential(ctx.config.repatriation.processing_days, taken.size)).astype(np.int32)
-            pool.move(taken, ARRESTED, ctx.day, "closure_order", due=due)
+            pool.move(taken, ARRESTED, ctx.day, "closure_order", due=due, source=WORKING)
             ctx.recorder.event(ctx.day, EventKind.ORDER_CLOSED, site, comp, int(c.owner[comp]), int(held.size))
             self.decisions.close(comp, "order")
             if order.demolish:

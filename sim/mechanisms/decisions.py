@@ -24,7 +24,7 @@ import simpy
 from sim.core.compounds import CLOSED, LAYING_LOW, OPERATING, REBUILDING, RELOCATING, SEALED
 from sim.core.context import Context
 from sim.core.events import EventKind
-from sim.core.workers import FLED, IN_TRANSIT
+from sim.core.workers import FLED, IN_TRANSIT, WORKING
 from sim.core.world import Boss
 from sim.mechanisms.border import Border
 from sim.mechanisms.infrastructure import Infrastructure
@@ -170,11 +170,12 @@ class Decisions:
             yield ctx.env.timeout(cfg.review_days)  # cannot pay to re-equip yet: wait (losing money)
 
     def _transport(self, held: np.ndarray, compound: int, km: float, rng: np.random.Generator) -> float:
-        """Drive ``held`` workers to ``compound`` in daily batches; some escape.  Returns the trip's days."""
+        """Drive ``held`` workers (all working: the rows of :meth:`WorkerPool.at_compound`) to ``compound`` in daily
+        batches; some escape.  Returns the trip's days."""
         cfg, ctx = self.cfg, self.ctx
         pool, day = ctx.world.workers, ctx.day
         escape = rng.random(held.size) < cfg.escape_share_moving
-        pool.move(held[escape], FLED, day, "escape_in_transit")
+        pool.move(held[escape], FLED, day, "escape_in_transit", source=WORKING)
         if escape.any():
             ctx.recorder.event(
                 day, EventKind.WORKERS_ESCAPED, int(ctx.world.compounds.site[compound]), compound, -1, int(escape.sum())
@@ -182,7 +183,7 @@ class Decisions:
         go = held[~escape]
         trip = float(rng.exponential(cfg.relocation_days_mean)) + km / cfg.move_km_per_day
         due = (day + np.maximum(np.ceil(trip + np.arange(go.size) // cfg.transport_batch), 1)).astype(np.int32)
-        pool.move(go, IN_TRANSIT, day, "moved", compound=compound, due=due)
+        pool.move(go, IN_TRANSIT, day, "moved", compound=compound, due=due, source=WORKING)
         pool.schedule_arrivals(due, go)
         return trip
 
@@ -239,7 +240,7 @@ class Decisions:
             if part.size:
                 self._transport(part, cell, float(world.distance_km[here, int(site)]), rng)
         if start < held.size:
-            pool.move(held[start:], FLED, day, "split_released")
+            pool.move(held[start:], FLED, day, "split_released", source=WORKING)
         return True
 
     def rebuild(self, boss: Boss, compound: int) -> Process:
@@ -274,6 +275,6 @@ class Decisions:
         owner = int(c.owner[compound])
         c.transition(compound, CLOSED, ctx.day, f"closure_{why}")
         held = world.workers.at_compound(compound)
-        world.workers.move(held, FLED, ctx.day, f"closure_{why}")
+        world.workers.move(held, FLED, ctx.day, f"closure_{why}", source=WORKING)
         world.bosses[owner].compounds.discard(compound)
         ctx.recorder.event(ctx.day, EventKind.COMPOUND_CLOSED, int(c.site[compound]), compound, owner, int(held.size))
