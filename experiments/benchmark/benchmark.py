@@ -210,7 +210,8 @@ def ratios(mode: Mode) -> dict[str, object]:
         out[key] |= {"load_before": before, "load_after": common.load()}
     print(
         f"  Cambodia replication / bare reference: {out['reference']['ratio_median']:.2f}; counterfactual arm / scenario "
-        f"arm: {out['arms']['ratio_median']:.2f} ({out['arms']['ratio_if_shared_median']:.2f} if the warm-up were shared)",
+        f"arm: {out['arms']['ratio_median']:.2f} ({out['arms']['ratio_if_shared_median']:.2f} if the warm-up were shared"
+        f"{common.forked_text(out['arms'])})",
         flush=True,
     )
     return out
@@ -384,7 +385,7 @@ def targets(r: dict) -> list[dict[str, object]]:
         {
             "name": "(v2) counterfactual arm <= 0.6x a scenario arm",
             "value": f"{r['ratios']['arms']['ratio_median']:.2f}x (the warm-up is not shared: "
-            f"{r['ratios']['arms']['ratio_if_shared_median']:.2f}x if it were)",
+            f"{r['ratios']['arms']['ratio_if_shared_median']:.2f}x if it were{common.forked_text(r['ratios']['arms'])})",
             "pass": r["ratios"]["arms"]["ratio_median"] <= LIMITS["counterfactual_ratio"],
         },
         {

@@ -139,3 +139,13 @@ def scale_compounds(world: str, compounds: int, workers: int) -> list[str]:
             f"world.sites.{name}.workers={w if c else 0}",
         ]
     return out
+
+
+def forked_text(arms: dict) -> str:
+    """``", 0.62x forked at the parting day"``: the measured cost of a forked counterfactual arm, where it was measured.
+
+    Reports from before the fork was measured, or from a machine without
+    ``os.fork``, have no such figure and get an empty string.
+    """
+    forked = arms.get("ratio_forked_median")
+    return "" if forked is None else f", {forked:.2f}x forked at the parting day"
