@@ -61,8 +61,7 @@ class Bosses:
         rng = ctx.streams["decisions"]
         yield ctx.env.timeout(rng.uniform(0.0, review_days))  # desynchronise reviews
         while boss.free:
-            boss.alert = ctx.env.event()
-            yield boss.alert | ctx.env.timeout(review_days)
+            yield self._sleep(boss, review_days)
             if not boss.free:
                 return
             pending, boss.pending = boss.pending, []
@@ -70,6 +69,26 @@ class Bosses:
                 if what == "raid":
                     ctx.env.process(self.decisions.recover(boss, compound))
             self.review(boss)
+
+    def _sleep(self, boss: Boss, days: float) -> simpy.Event:
+        """An event that fires when the boss is alerted (:meth:`Boss.notify`) or after ``days``, whichever comes first.
+
+        What ``alert | timeout`` did, without SimPy's condition machinery
+        (most of a review's event cost): either event, once processed, rings
+        the wake-up event, which is then scheduled as the condition was, so
+        every event keeps its place in the queue.
+        """
+        env = self.ctx.env
+        wake = env.event()
+
+        def ring(_: simpy.Event) -> None:
+            if not wake.triggered:
+                wake.succeed()
+
+        boss.alert = env.event()
+        boss.alert.callbacks.append(ring)
+        env.timeout(days).callbacks.append(ring)
+        return wake
 
     def review(self, boss: Boss) -> None:
         """Periodic decisions: money first, then protection, substitutes, equipment, moving away, growth."""
@@ -83,8 +102,9 @@ class Bosses:
             for comp in sorted(boss.compounds & self.finance.losing_compounds()):  # closing one changes no other
                 if c.status[comp] in (OPERATING, LAYING_LOW, REBUILDING, SEALED):
                     self.decisions.close(comp, "losses")
-        self.protection.leave_elsewhere(boss)
-        self.protection.buy(boss)
+        here = self.protection.sites_of(boss)  # leaving protectors changes no compound, so it holds for buying too
+        self.protection.leave_elsewhere(boss, here)
+        self.protection.buy(boss, here)
         self.infrastructure.install_substitutes(boss)
         self.decisions.reequip_all(boss)
         self.decisions.move_away(boss)

@@ -125,9 +125,8 @@ class Decisions:
             return
         world = self.ctx.world
         c = world.compounds
-        closing = any(s.closing for s in world.sites)
         cut_any = self.infrastructure.any_cut
-        if not (closing or cut_any or self.pressed_any):
+        if not (cut_any or self.pressed_any or any(s.closing for s in world.sites)):  # the flags' scan last: it costs most
             return  # no site is cut, closing or under sustained pressure: nobody has a reason to move
         for comp in sorted(boss.compounds):
             if c.status[comp] != OPERATING:

@@ -249,8 +249,13 @@ class Protection:
         """What buying in costs at a site: dearer under pressure."""
         return self.cfg.buy_in_usd * (1.0 + self.cfg.price_pressure * self.ctx.world.sites[site].pressure)
 
-    def leave_elsewhere(self, boss: Boss) -> None:
-        """A boss stops paying protectors who cover none of the sites where he still has compounds.
+    def sites_of(self, boss: Boss) -> set[int]:
+        """The sites where a boss has compounds (a review asks twice: :meth:`leave_elsewhere`, then :meth:`buy`)."""
+        site = self.ctx.world.compounds.site
+        return {int(site[c]) for c in boss.compounds}
+
+    def leave_elsewhere(self, boss: Boss, here: set[int] | None = None) -> None:
+        """A boss stops paying protectors who cover none of the sites where he still has compounds (``here``: if known).
 
         Without this a boss who moved away kept paying (and being counted as a
         client of) the officials he left behind, and his links only grew.
@@ -258,7 +263,7 @@ class Protection:
         if not boss.compounds:
             return
         world = self.ctx.world
-        here = {int(world.compounds.site[c]) for c in boss.compounds}
+        here = self.sites_of(boss) if here is None else here
         for p in sorted(boss.protectors):
             prot = world.protectors[p]
             if prot.sites.isdisjoint(here):  # no intersection built just to test it
@@ -267,14 +272,14 @@ class Protection:
                     self.ctx.day, EventKind.PROTECTION_DROPPED, site=min(prot.sites, default=-1), boss=boss.index
                 )
 
-    def buy(self, boss: Boss) -> None:
-        """A boss buys more protection at each of his sites where his has fallen below the target level."""
+    def buy(self, boss: Boss, here: set[int] | None = None) -> None:
+        """A boss buys more protection at each of his sites (``here``: if known) where his has fallen below the target."""
         cfg = self.cfg
         if not (cfg.enabled and cfg.buy_in and self.adapts):
             return
         ctx = self.ctx
         world = ctx.world
-        sites = sorted({int(world.compounds.site[c]) for c in boss.compounds})
+        sites = sorted(self.sites_of(boss) if here is None else here)
         for s in sites:
             if self.of(boss, s) >= cfg.target_level:
                 continue
