@@ -25,7 +25,7 @@ class Border:
 
     def is_open(self, a: str, b: str) -> bool:
         """Whether people and compounds can cross between countries ``a`` and ``b``."""
-        return a == b or not self.enabled or frozenset((a, b)) not in self.closed
+        return a == b or not self.enabled or not self.closed or frozenset((a, b)) not in self.closed
 
     def reachable(self, site_a: int, site_b: int) -> bool:
         sites = self.ctx.world.sites
