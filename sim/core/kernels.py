@@ -202,13 +202,9 @@ def move_rows(
             compound[r] = new_compound[0] if one_compound else new_compound[i]
         if new_due.size:
             due[r] = new_due[i]
-    if dst_counter.size:
-        if new_compound.size:  # the new compounds are known without reading the rows back
-            for i in range(k):
-                dst_counter[new_compound[0] if one_compound else new_compound[i]] += 1
-        else:
-            for i in range(k):
-                dst_counter[compound[idx[i]]] += 1
+    if dst_counter.size:  # the rows were just written: their compounds are in cache
+        for i in range(k):
+            dst_counter[compound[idx[i]]] += 1
     dst_count = count[dst]
     if dst_count >= 0:
         for i in range(k):
