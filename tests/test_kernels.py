@@ -1,4 +1,4 @@
-"""The compiled kernels of the worker flows (sim/core/kernels.py): each does what its docstring says.
+"""The compiled kernels of the worker flows (sim/core/kernels/): each does what its docstring says.
 
 Sampling kernels are checked for what makes them correct samplers (distinct,
 eligible, uniform: a chi-square test over many draws), the bookkeeping ones
@@ -15,6 +15,7 @@ import pytest
 from scipy import stats
 
 from sim.core import kernels
+from sim.core.kernels import sampling
 
 WANT = 3
 
@@ -123,9 +124,9 @@ def test_compiled_kernels_compute_what_their_python_does():
     u = np.random.default_rng(5).random(400)
     out_c, out_p = np.zeros(10, np.int64), np.zeros(10, np.int64)
     s1, s2 = status.copy(), status.copy()
-    assert kernels._accept_rows(s1, s1.size, WANT, u, out_c, 0) == kernels._accept_rows.python(s2, s2.size, WANT, u, out_p, 0)
+    assert sampling._accept_rows(s1, s1.size, WANT, u, out_c, 0) == sampling._accept_rows.python(s2, s2.size, WANT, u, out_p, 0)
     assert np.array_equal(out_c, out_p)
-    assert np.array_equal(kernels._fisher_yates(30, u[:7]), kernels._fisher_yates.python(30, u[:7]))
+    assert np.array_equal(sampling._fisher_yates(30, u[:7]), sampling._fisher_yates.python(30, u[:7]))
 
 
 def test_sparse_shuffle_is_the_dense_one():
@@ -134,8 +135,8 @@ def test_sparse_shuffle_is_the_dense_one():
     for m, k in ((1, 1), (10, 1), (100, 12), (50_000, 600), (345_000, 5_000), (9, 9), (1_000, 0)):
         for _ in range(3):
             u = rng.random(k)
-            assert np.array_equal(kernels._sparse_fisher_yates(m, u), kernels._fisher_yates(m, u)), (m, k)
-            assert np.array_equal(kernels._sparse_fisher_yates.python(m, u[:50]), kernels._fisher_yates(m, u[:50]))
+            assert np.array_equal(sampling._sparse_fisher_yates(m, u), sampling._fisher_yates(m, u)), (m, k)
+            assert np.array_equal(sampling._sparse_fisher_yates.python(m, u[:50]), sampling._fisher_yates(m, u[:50]))
 
 
 def test_tally_is_the_bincount_it_replaced():
