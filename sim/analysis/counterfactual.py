@@ -39,6 +39,7 @@ __all__ = [
     "empty_scenario",
     "has_interventions",
     "intervention_start",
+    "pre_wave",
 ]
 
 #: The counterfactual arm's scenario name and its ``arm`` label in ``timeseries.csv``.
@@ -84,6 +85,14 @@ def intervention_start(config: ScamsimConfig) -> int:
     return max(config.intervention_day + min(days), 0)
 
 
+def pre_wave(series: np.ndarray, start: int) -> float:
+    """The mean of a daily series over the 30 days before ``start`` (:func:`intervention_start`): the pre-wave level.
+
+    Fewer days when ``start`` is under 30; NaN when it is day 0 (nothing before it).
+    """
+    return float(series[max(start - 30, 0) : start].mean()) if start > 0 else math.nan
+
+
 def empty_scenario(scenario: ScenarioConf) -> ScenarioConf:
     """The scenario with every intervention list emptied and no targeting, named ``counterfactual``."""
     empty: dict[str, Any] = {name: type(getattr(scenario, name))() for name in _intervention_fields(scenario)}
@@ -126,7 +135,7 @@ def counterfactual_metrics(
     host_rev = result.series["revenue_usd"][:, host].sum(axis=1)
     host_cf = cf.series["revenue_usd"][:, host].sum(axis=1)
     start = intervention_start(config)
-    scale = float(rev_cf[max(start - 30, 0) : start].mean()) if start > 0 else math.nan
+    scale = pre_wave(rev_cf, start)
     lost = float(np.sum(np.maximum(rev_cf[start:] - rev[start:], 0.0)))
     return {
         "final_frac_cf": _ratio(rev[-30:].mean(), rev_cf[-30:].mean()),

@@ -12,7 +12,7 @@ import math
 
 import numpy as np
 
-from sim.analysis.counterfactual import CF_COLUMNS, counterfactual_metrics, intervention_start
+from sim.analysis.counterfactual import CF_COLUMNS, counterfactual_metrics, intervention_start, pre_wave
 from sim.analysis.stats import column_ci, mean_ci, rolling7
 from sim.analysis.windows import raid_outcomes, window_counts
 from sim.config.columns import SUMMARY_COLUMNS
@@ -52,7 +52,7 @@ def summarise(result: ReplicationResult, config: ScamsimConfig, cf: ReplicationR
     t0 = config.intervention_day
     start = intervention_start(config)  # the pre-wave level is read before the first action, not the directive
     revenue = result.revenue
-    baseline = float(revenue[max(start - 30, 0) : start].mean()) if start > 0 else math.nan
+    baseline = pre_wave(revenue, start)
     smooth = rolling7(revenue)
     after = smooth[t0:]
     trough = int(np.argmin(after))
@@ -66,7 +66,7 @@ def summarise(result: ReplicationResult, config: ScamsimConfig, cf: ReplicationR
         recovery = math.nan
     host = host_sites(result, config)
     host_rev = result.series["revenue_usd"][:, host].sum(axis=1)
-    host_base = host_rev[max(start - 30, 0) : start].mean() if start > 0 else math.nan
+    host_base = pre_wave(host_rev, start)
     counts = _event_counts(result)
     arrests = counts[EventKind.ARREST_WORKERS] + counts[EventKind.ARREST_MANAGERS] + counts[EventKind.ARREST_BOSS]
     raids = counts[EventKind.RAID]
