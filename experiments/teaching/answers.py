@@ -199,8 +199,9 @@ def sites(folder: Path) -> dict:
 def before_vs_arm(folder: Path) -> dict:
     """Per replication, the network's revenue in the 30 days before day 0 over the same days of its no-intervention arm.
 
-    Below 1 when a campaign raided before day 0 (``crackdown_2025``'s June campaign): the yardstick of
-    ``trough_frac``, ``final_frac`` and ``recovery_days`` is then already lowered by the wave.
+    Below 1 when a campaign raided before day 0 (``crackdown_2025``'s June campaign): what the wave had
+    already cost before the directive.  (The yardstick of ``trough_frac``, ``final_frac`` and
+    ``recovery_days`` is read before the first campaign, so it is not lowered: ``baseline_revenue``.)
     """
     t0 = t0_of(folder)
     sums: dict[tuple[str, str], float] = defaultdict(float)
@@ -632,7 +633,7 @@ def collect_07(sh: Sheet) -> dict:
         jobs = sweep(folder)
         b, c = job(jobs, "scenario=baseline"), job(jobs, "scenario=crackdown_2025")
         ratio = c.values("final_frac") / b.values("final_frac")
-        # each run's final_frac divides by its own 30 days before day 0; the crackdown's June campaign raids in them
+        # each run's final_frac divides by its own baseline_revenue, read before its first intervention
         before = c.values("baseline_revenue") / b.values("baseline_revenue")
         return {
             "minus_base": diffs(b, c, ("final_frac", "host_final_frac", "revenue_lost_days", "trough_frac")),
@@ -1215,7 +1216,7 @@ def block_02(a: dict) -> str:
         f"moved, {pct(r['raided_closed']['mean'])} closed.  "
         f"On the Cambodia world: {pct(rc['raided_kept_operating']['mean'] + rc['raided_resumed']['mean'])} kept "
         f"operating or resumed, {pct(rc['raided_relocated']['mean'])} moved.",
-        f'5. "Revenue fell to {pct(r["trough_frac"]["mean"])} of its level in the month before the directive; a year on the industry is at '
+        f'5. "Revenue fell to {pct(r["trough_frac"]["mean"])} of its level in the month before the crackdown began; a year on the industry is at '
         f"{pct(r['frac_cf_1y']['mean'])} of where it would have been without the crackdown and at the end at "
         f"{pct(r['final_frac_cf']['mean'])}.  But Cambodia's own scam revenue ends at "
         f"{pct(r['host_final_frac_cf']['mean'])} of its no-crackdown level: the business moved "
@@ -1223,10 +1224,11 @@ def block_02(a: dict) -> str:
         f"elsewhere, mostly at Myawaddy, {share_of(mya, 'last 30 days')} of the network's old revenue at the end "
         f"against {share_of(mya, story.NO_INTERVENTION)} without the wave).  The arrests were workers; the "
         'structure was left in place."  `final_frac` ('
-        f"{m(r['final_frac'])}) is above 1 because the network grows (the same replications without the wave end at "
-        f"{pct(s['sites']['ALL SITES'][story.NO_INTERVENTION]['share'])} of the same yardstick), and because that "
-        "yardstick, the 30 days before the directive, was already lowered by the June campaign (to "
-        f"{c(s['before_vs_arm'])} of the same days without the wave).  `recovery_days` "
+        f"{m(r['final_frac'])}) compares the end with the 30 days before the June campaign, and the network grows "
+        f"(the same replications without the wave end at "
+        f"{pct(s['sites']['ALL SITES'][story.NO_INTERVENTION]['share'])} of their level before the wave; the June "
+        f"campaign had already cut the 30 days before the directive to {c(s['before_vs_arm'])} of the same days "
+        "without the wave).  `recovery_days` "
         f"({m(r['recovery_days'])}) counts growth as recovery; `recovery_days_cf` ({m(r['recovery_days_cf'])}) does "
         "not.",
         f"6. Four worlds, each against its own no-crackdown arm (the table below).  The network is at least 20% "
@@ -1786,7 +1788,7 @@ def block_07(a: dict) -> str:
         f"{f(vb['host_final_frac']['uhi'])}] unpaired; `revenue_lost_days` {d(vb['revenue_lost_days'])}.  The "
         f"crackdown's own `final_frac_cf` {c(v['crackdown']['final_frac_cf'])} and `host_final_frac_cf` "
         f"{c(v['crackdown']['host_final_frac_cf'])}; replication by replication `final_frac_cf` equals its "
-        f"`final_frac` divided by the baseline's, times the ratio of the two runs' levels before day 0 "
+        f"`final_frac` divided by the baseline's, times the ratio of the two runs' levels before the first intervention "
         f"(`baseline_revenue`: crackdown / baseline {c(v['before_ratio'])}; largest difference "
         f"{v['ratio_error']:.1g}" + ("" if same_before else f", against {f(v['plain_ratio_error'])} without that ratio") + ").",
         "",
@@ -1816,9 +1818,9 @@ def block_07(a: dict) -> str:
         f"([{f(vb['final_frac']['ulo'])}, {f(vb['final_frac']['uhi'])}]).  Paired: "
         f"{'yes' if vb['final_frac']['verdict'] != 'no clear difference' else 'no'} ({d(vb['final_frac'])}"
         + (
-            ", *higher* with the crackdown: `final_frac` divides by each run's own 30 days before day 0, and in the "
-            "crackdown run the June campaign was already raiding in 19 of them, so its yardstick is lower"
-            if vb["final_frac"]["verdict"] == "higher"
+            ", *higher* with the crackdown: `final_frac` divides by each run's own level before its first "
+            "intervention, and the crackdown's was lower"
+            if vb["final_frac"]["verdict"] == "higher" and not same_before
             else ""
         )
         + ").  Report the paired CI, valid only because both runs used the same seed and replication numbers: "
@@ -1828,11 +1830,16 @@ def block_07(a: dict) -> str:
         "done for you"
         + (
             ".  So `final_frac_cf` is the crackdown's `final_frac` over the baseline's only when both runs had the "
-            "same level before day 0; here the crackdown's was "
+            "same level before the first intervention; here the crackdown's was "
             f"{pct(1 - v['before_ratio']['mean'])} lower (the June campaign), and `final_frac_cf` corrects for it: "
             "it compares the same days of the two runs, not each run with its own past."
             if not same_before and v["before_ratio"]["hi"] < 1
-            else "."
+            else (
+                ".  Here the two runs' levels are the same: `baseline_revenue` is read before the first campaign, "
+                "while the runs are still one, so `final_frac_cf` is just the ratio of the two `final_frac`."
+                if same_before
+                else "."
+            )
         ),
         f"4. With `seed=7`: `final_frac` {d(v7['minus_base']['final_frac'])} ({verdict(v7['minus_base']['final_frac'])}), "
         f"`host_final_frac` {d(v7['minus_base']['host_final_frac'])} ({verdict(v7['minus_base']['host_final_frac'])}), "
@@ -1916,7 +1923,7 @@ def block_08(a: dict) -> str:
         )
         + f" while Cambodia's sites stay about {pct(1 - r['host_final_frac_cf']['mean'])} below it; the gap is money "
         f"made elsewhere (`displacement_ratio` {c(r['displacement_ratio'])}).  `trough_frac` {m(r['trough_frac'])}: revenue fell to "
-        f"{pct(r['trough_frac']['mean'])} of the 30 days before the directive.",
+        f"{pct(r['trough_frac']['mean'])} of the 30 days before the first campaign.",
         f"2. Replication {mp['replication']}, day +30: {state}; {arrows}.  By day +365 {gainer.capitalize()} holds "
         f"{f(mp['workers_365'][gainer])} workers against {f(mp['workers_before'][gainer])} on day "
         f"{mp['before_day']:+d}, the eve of the first campaign; {loser.capitalize()} {f(mp['workers_365'][loser])} "
