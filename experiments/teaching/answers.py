@@ -1226,7 +1226,7 @@ def block_02(a: dict) -> str:
         'structure was left in place."  `final_frac` ('
         f"{m(r['final_frac'])}) compares the end with the 30 days before the June campaign, and the network grows "
         f"(the same replications without the wave end at "
-        f"{pct(s['sites']['ALL SITES'][story.NO_INTERVENTION]['share'])} of their level before the wave; the June "
+        f"{pct(s['sites']['ALL SITES'][story.NO_INTERVENTION]['share'])} of their 30 days before the directive; the June "
         f"campaign had already cut the 30 days before the directive to {c(s['before_vs_arm'])} of the same days "
         "without the wave).  `recovery_days` "
         f"({m(r['recovery_days'])}) counts growth as recovery; `recovery_days_cf` ({m(r['recovery_days_cf'])}) does "
