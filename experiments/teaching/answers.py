@@ -1831,8 +1831,9 @@ def block_07(a: dict) -> str:
         + (
             ".  So `final_frac_cf` is the crackdown's `final_frac` over the baseline's only when both runs had the "
             "same level before the first intervention; here the crackdown's was "
-            f"{pct(1 - v['before_ratio']['mean'])} lower (the June campaign), and `final_frac_cf` corrects for it: "
-            "it compares the same days of the two runs, not each run with its own past."
+            f"{pct(1 - v['before_ratio']['mean'])} lower: it is read in the 30 days before the June campaign, "
+            "earlier than the baseline job's (no intervention: the 30 days before day 0), in a network that grows.  "
+            "`final_frac_cf` corrects for it: it compares the same days of the two runs, not each run with its own past."
             if not same_before and v["before_ratio"]["hi"] < 1
             else (
                 ".  Here the two runs' levels are the same: `baseline_revenue` is read before the first campaign, "
